@@ -1,0 +1,1 @@
+"""pydantic models: the single source of truth for records, registries and published tables."""

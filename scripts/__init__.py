@@ -1,0 +1,1 @@
+"""Command-line tools of the dataset: validate, build, new, format, db, serve, bench."""

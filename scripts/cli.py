@@ -1,0 +1,115 @@
+"""`python -m scripts <command>`: the commands under the Makefile's targets."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .layout import ROOT, Layout
+from .problems import in_github_actions
+
+
+def _layout(root: str | None) -> Layout:
+    return Layout(Path(root).resolve() if root else ROOT)
+
+
+root_option = click.option("--root", type=click.Path(file_okay=False, exists=True), default=None,
+                           help="Project root to work on (default: this checkout).")
+
+
+def report(problems, *, github: bool) -> None:
+    for p in problems:
+        click.echo(p.format(), err=True)
+        if github:
+            click.echo(p.annotation())
+    if problems:
+        files = len({p.file for p in problems})
+        click.echo(f"{len(problems)} problem(s) in {files} file(s)", err=True)
+
+
+@click.group()
+def main() -> None:
+    """Tools that keep the dataset honest. Each command has --help."""
+
+
+@main.command()
+@root_option
+@click.option("--github/--no-github", default=None, help="Also print GitHub Actions ::error annotations (default: on under GitHub Actions).")
+@click.argument("records", nargs=-1, type=click.Path(dir_okay=False))
+def validate(root, github, records) -> None:
+    """Validate records, registries and seeds; report every problem, exit 1 on any.
+
+    Example: python -m scripts validate dataset/records/004.yaml
+    """
+    from .validate import validate as run
+
+    layout = _layout(root)
+    only = [Path(r).resolve() for r in records] or None
+    t0 = time.perf_counter()
+    result = run(layout, only)
+    report(result.problems, github=in_github_actions() if github is None else github)
+    if not result.ok:
+        sys.exit(1)
+    click.echo(f"ok: {len(result.articles)} record(s) valid in {time.perf_counter() - t0:.2f}s", err=True)
+
+
+@main.command()
+@root_option
+@click.option("--check", is_flag=True, help="Write nothing; fail if a committed generated file differs from a fresh build.")
+@click.option("--github/--no-github", default=None, help="Also print GitHub Actions ::error annotations.")
+def build(root, check, github) -> None:
+    """Validate, then write dataset/tables/*.csv, dataset/records.json, datapackage.json,
+    docs/codebook.md and schema/*.schema.json. Nothing is replaced unless every file was written.
+
+    Example: python -m scripts build --check
+    """
+    from .build import build as run
+    from .build import stale
+
+    layout = _layout(root)
+    gh = in_github_actions() if github is None else github
+    t0 = time.perf_counter()
+    if check:
+        problems, differ = stale(layout)
+        report(problems, github=gh)
+        if problems:
+            sys.exit(1)
+        for rel in differ:
+            click.echo(f"{rel}: stale: differs from a fresh build; run `make build` and commit the result", err=True)
+            if gh:
+                click.echo(f"::error file={rel}::stale generated file; run make build and commit the result")
+        if differ:
+            sys.exit(1)
+        click.echo(f"ok: generated files are up to date ({time.perf_counter() - t0:.2f}s)", err=True)
+        return
+    outcome = run(layout)
+    report(outcome.problems, github=gh)
+    if outcome.problems:
+        click.echo("build failed: the published files were left as they were", err=True)
+        sys.exit(1)
+    click.echo(f"built {len(outcome.written)} files from {len(outcome.result.articles)} record(s) in {time.perf_counter() - t0:.2f}s", err=True)
+
+
+@main.command("format")
+@root_option
+@click.option("--check", is_flag=True, help="Change nothing; print the diff and exit 1 if a file is not canonical.")
+def format_(root, check) -> None:
+    """Rewrite records and registries in canonical form (order, quoting, indentation).
+
+    Example: python -m scripts format --check
+    """
+    from .canonical import format_files
+
+    layout = _layout(root)
+    problems, changed = format_files(layout, check=check)
+    report(problems, github=in_github_actions())
+    for display, diff in changed:
+        if check:
+            click.echo(f"{display}: not in canonical form; run `make format` [not-canonical]", err=True)
+            click.echo(diff, err=True)
+        else:
+            click.echo(f"formatted {display}", err=True)
+    if problems or (check and changed):
+        sys.exit(1)

@@ -1,0 +1,129 @@
+"""Evidence spans: resolve a quote to code point offsets, and explain a quote that is not found."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+# Characters a copy-paste or an editor commonly changes; used only to explain a miss.
+_LOOKALIKES = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ",
+    "\u2026": "...",
+}
+_NAMES = {
+    "\u2018": "left single quote ‘", "\u2019": "right single quote ’", "\u201c": "left double quote “",
+    "\u201d": "right double quote ”", "\u2013": "en dash –", "\u2014": "em dash —", "\u00a0": "no-break space",
+    "'": "straight quote '", '"': 'straight double quote "', "-": "hyphen -", " ": "space", "\n": "line break",
+    "\u2026": "ellipsis …",
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def inside(self, other: "Span") -> bool:
+        return other.start <= self.start and self.end <= other.end
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Miss:
+    code: str  # quote-not-found | quote-ambiguous | occurrence-out-of-range | span-outside-body
+    message: str
+    detail: tuple[str, ...] = ()
+
+
+def occurrences(text: str, quote: str, lo: int = 0, hi: Optional[int] = None) -> list[int]:
+    hi = len(text) if hi is None else hi
+    found, i = [], text.find(quote, lo, hi)
+    while i != -1:
+        found.append(i)
+        i = text.find(quote, i + 1, hi)
+    return found
+
+
+def resolve(text: str, quote: str, occurrence: Optional[int], within: Span, *, scope: str, outside_code: str = "span-outside-body") -> Span | Miss:
+    """Find `quote` inside `within`; `scope` names it in messages ('body' or 'seed')."""
+    starts = occurrences(text, quote, within.start, within.end)
+    if not starts:
+        if scope == "body" and occurrences(text, quote):
+            return Miss(outside_code, "quote is in the page furniture, outside the body",
+                        (f"body is characters {within.start}..{within.end} of the seed",))
+        return Miss("quote-not-found", f"quote not found in the {scope}", closest_passage(text[within.start:within.end], quote))
+    if occurrence is None:
+        if len(starts) > 1:
+            return Miss("quote-ambiguous", f"quote occurs {len(starts)} times in the {scope}; add occurrence: 1..{len(starts)}",
+                        tuple(f"occurrence {n} at offset {s}: {_context(text, s, len(quote))}" for n, s in enumerate(starts, 1)))
+        occurrence = 1
+    if occurrence > len(starts):
+        return Miss("occurrence-out-of-range", f"occurrence {occurrence} asked for, but the quote occurs {len(starts)} time(s) in the {scope}")
+    s = starts[occurrence - 1]
+    return Span(s, s + len(quote))
+
+
+def _context(text: str, start: int, length: int, pad: int = 25) -> str:
+    lo, hi = max(0, start - pad), min(len(text), start + length + pad)
+    return repr(("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else ""))
+
+
+def _fold(s: str) -> str:
+    s = "".join(_LOOKALIKES.get(c, c) for c in s)
+    return re.sub(r"\s+", " ", s)
+
+
+def closest_passage(haystack: str, quote: str) -> tuple[str, ...]:
+    """The passage of `haystack` most like `quote`, and what differs (error path only)."""
+    if not haystack.strip():
+        return ("the text searched is empty",)
+    n = len(quote)
+    # Candidate windows start at word starts; the best is refined by difflib's ratio.
+    starts = [m.start() for m in re.finditer(r"\S+", haystack)] or [0]
+    qf = _fold(quote)
+    best, best_score = 0, -1.0
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(qf)
+    for s in starts:
+        window = _fold(haystack[s : s + n + 10])[: len(qf)]
+        matcher.set_seq1(window)
+        if matcher.real_quick_ratio() <= best_score or matcher.quick_ratio() <= best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score:
+            best, best_score = s, score
+    end = best + n
+    # Extend to the end of the word so the passage never stops mid-word ("Apri").
+    while end < len(haystack) and end < best + n + 20 and not haystack[end].isspace():
+        end += 1
+    passage = haystack[best:end]
+    lines = [f"closest passage ({best_score:.0%} alike): {passage!r}"]
+    diffs = _differences(quote, passage)
+    if diffs:
+        lines.append("differs: " + "; ".join(diffs))
+    return tuple(lines)
+
+
+def _differences(quote: str, passage: str) -> list[str]:
+    out: list[str] = []
+    for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, quote, passage, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        q, p = quote[a0:a1], passage[b0:b1]
+        # Name look-alike characters (curly quote, dash, no-break space); show other text as is.
+        label = lambda s: ", ".join(_NAMES[c] for c in s) if all(c in _NAMES for c in s) else repr(s)  # noqa: E731
+        if op == "replace":
+            out.append(f"quote has {label(q)} where the text has {label(p)}")
+        elif op == "delete":
+            out.append(f"quote has extra {label(q)}")
+        else:
+            out.append(f"text has {label(p)} missing from the quote")
+        if len(out) == 4:
+            break
+    return out

@@ -1,0 +1,363 @@
+"""Validate every record against the models, its seed text and the registries.
+
+All problems are collected and returned (never raised), so a contributor sees every problem
+at once. The result also carries what the build needs: each article's resolved evidence spans
+and mentions.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from pydantic import BaseModel, ValidationError
+
+from schema.record import Evidence, Record
+from schema.registry import Actor, ActorRegistry, Proposition, PropositionRegistry
+
+from .codes import CODES
+from .layout import RECORD_NAME, SEED_NAME, Layout
+from .mentions import AliasMatcher, Mention
+from .problems import Problem
+from .sentences import sentences
+from .spans import Miss, Span, resolve
+from .yamlio import Loaded, YamlError, dotted, load, read_text
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Article:
+    """A valid record with everything resolved against its seed text."""
+
+    record: Record
+    path: Path
+    text: str
+    body: Span
+    meta_spans: dict[str, Span] = field(default_factory=dict)
+    spans: dict[str, Span] = field(default_factory=dict)  # full claim/figure/skip id -> span
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def article_id(self) -> str:
+        return self.record.article_id
+
+
+@dataclass
+class Registries:
+    actors: dict[str, Actor]
+    propositions: dict[str, Proposition]
+    matcher: AliasMatcher
+
+
+@dataclass
+class Result:
+    articles: list[Article]
+    registries: Optional[Registries]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- pydantic errors → located problems -------------------------------------------------
+
+def _code_for(error_type: str) -> str:
+    if error_type in CODES:
+        return error_type  # our own PydanticCustomError types are the codes
+    if error_type == "extra_forbidden":
+        return "unknown-field"
+    if error_type == "missing":
+        return "missing-field"
+    if error_type.endswith("_type") or error_type.endswith("_parsing") or error_type in {"model_attributes_type", "dict_type", "list_type"}:
+        return "wrong-type"
+    return "invalid-value"
+
+
+def model_problems(exc: ValidationError, loaded: Loaded, display: str) -> list[Problem]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        code = _code_for(err["type"])
+        msg = err["msg"]
+        if code == "unknown-field":
+            msg = f"unknown field {loc[-1]!r}"
+        elif code == "wrong-type":
+            msg = f"{msg}, got {type(err.get('input')).__name__} {err.get('input')!r}"[:300]
+        elif code == "missing-field":
+            msg = f"required field {loc[-1]!r} is missing"
+        out.append(Problem(display, loaded.line_of(loc), dotted(loc), code, msg))
+    return out
+
+
+def parse(model: type[BaseModel], path: Path, display: str) -> tuple[Optional[BaseModel], Optional[Loaded], list[Problem]]:
+    try:
+        loaded = load(path, display)
+    except YamlError as exc:
+        return None, None, [exc.problem]
+    try:
+        return model.model_validate(loaded.data if loaded.data is not None else {}), loaded, []
+    except ValidationError as exc:
+        return None, loaded, model_problems(exc, loaded, display)
+
+
+# --- registries -------------------------------------------------------------------------
+
+def load_registries(layout: Layout) -> tuple[Optional[Registries], list[Problem]]:
+    problems: list[Problem] = []
+    actors_display, props_display = layout.rel(layout.actors), layout.rel(layout.propositions)
+    actor_reg, actor_lines, p1 = parse(ActorRegistry, layout.actors, actors_display)
+    prop_reg, prop_lines, p2 = parse(PropositionRegistry, layout.propositions, props_display)
+    problems += p1 + p2
+    if actor_reg is None or prop_reg is None:
+        return None, problems
+    actors: dict[str, Actor] = {}
+    aliases: dict[str, str] = {}
+    for i, actor in enumerate(actor_reg.actors):
+        if actor.id in actors:
+            problems.append(Problem(actors_display, actor_lines.line_of(("actors", i, "id")), f"actors[{i}].id", "duplicate-id", f"actor id {actor.id!r} is used twice"))
+        actors[actor.id] = actor
+        for j, alias in enumerate(actor.aliases):
+            if alias in aliases and aliases[alias] != actor.id:
+                problems.append(Problem(actors_display, actor_lines.line_of(("actors", i, "aliases", j)), f"actors[{i}].aliases[{j}]", "duplicate-id",
+                                        f"alias {alias!r} already belongs to {aliases[alias]!r}; an alias names one actor"))
+            aliases[alias] = actor.id
+    propositions: dict[str, Proposition] = {}
+    for i, prop in enumerate(prop_reg.propositions):
+        if prop.id in propositions:
+            problems.append(Problem(props_display, prop_lines.line_of(("propositions", i, "id")), f"propositions[{i}].id", "duplicate-id", f"proposition id {prop.id!r} is used twice"))
+        propositions[prop.id] = prop
+    return Registries(actors, propositions, AliasMatcher(aliases)), problems
+
+
+# --- one record -------------------------------------------------------------------------
+
+class RecordChecker:
+    """Checks one parsed record against its seed and the registries; collects problems."""
+
+    def __init__(self, layout: Layout, registries: Registries, record: Record, loaded: Loaded, path: Path):
+        self.layout, self.reg, self.record, self.loaded, self.path = layout, registries, record, loaded, path
+        self.display = layout.rel(path)
+        self.problems: list[Problem] = []
+        self.unresolved = 0  # evidence quotes that did not resolve to a span
+        self.coverage: list[Span] = []  # every resolved claim/figure/skip span, duplicates included
+
+    def problem(self, loc: tuple, code: str, message: str, detail: Iterable[str] = ()) -> None:
+        self.problems.append(Problem(self.display, self.loaded.line_of(loc), dotted(loc), code, message, tuple(detail)))
+
+    # The seed ---------------------------------------------------------------------------
+    def read_seed(self) -> Optional[str]:
+        rec = self.record
+        name = rec.seed.file
+        stem = RECORD_NAME.match(self.path.name)
+        if not stem or stem["article_id"] != rec.article_id:
+            self.problem(("article_id",), "article-id-mismatch", f"article_id {rec.article_id!r} but the file is named {self.path.name!r}")
+        if "/" in name or "\\" in name or name in {".", ".."} or name.startswith("~"):
+            self.problem(("seed", "file"), "seed-outside", f"{name!r} is a path; give the bare file name of a seed in seeds/")
+            return None
+        m = SEED_NAME.match(name)
+        if not m:
+            self.problem(("seed", "file"), "seed-name", f"{name!r} does not follow <article_id>_<16 hex>.txt")
+            return None
+        if m["article_id"] != rec.article_id:
+            self.problem(("seed", "file"), "article-id-mismatch", f"seed {name!r} belongs to article {m['article_id']}, not {rec.article_id}")
+            return None
+        path = self.layout.seeds / name
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            self.problem(("seed", "file"), "seed-outside", f"seeds/{name} is a link or not a regular file")
+            return None
+        if not path.exists():
+            self.problem(("seed", "file"), "seed-missing", f"seeds/{name} does not exist")
+            return None
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != rec.seed.sha256:
+            self.problem(("seed", "sha256"), "seed-hash-mismatch", f"seeds/{name} has sha256 {digest}, the record says {rec.seed.sha256}")
+            return None
+        # The name's 16 hex are not re-checked against the sha256: the five original seeds came
+        # named by their capture (not their text hash) and are kept unchanged; `new` names new
+        # seeds by sha256. The full sha256 in the record is what pins the text.
+        try:
+            text = read_text(path, f"seeds/{name}", what="seed")
+        except YamlError as exc:
+            p = exc.problem
+            self.problem(("seed", "file"), p.code, f"seeds/{name}: {p.message}")
+            return None
+        if "\r" in text:
+            self.problem(("seed", "file"), "crlf", f"seeds/{name} contains carriage returns (CRLF line endings)")
+            return None
+        return text
+
+    # Evidence ---------------------------------------------------------------------------
+    def span(self, loc: tuple, ev: Any, text: str, within: Span, scope: str) -> Optional[Span]:
+        got = resolve(text, ev.quote, ev.occurrence, within, scope=scope)
+        if isinstance(got, Miss):
+            field = "occurrence" if got.code == "occurrence-out-of-range" else "quote"
+            self.problem(loc + (field,), got.code, got.message, got.detail)
+            self.unresolved += 1
+            return None
+        return got
+
+    def check(self) -> Optional[Article]:
+        text = self.read_seed()
+        if text is None:
+            return None
+        rec = self.record
+        whole = Span(0, len(text))
+        opens = self.span(("body", "opens"), rec.body.opens, text, whole, "seed")
+        if opens is None:
+            return None
+        closes = resolve(text, rec.body.closes.quote, rec.body.closes.occurrence, Span(opens.start, len(text)), scope="seed")
+        if isinstance(closes, Miss):
+            if closes.code == "quote-not-found" and text.find(rec.body.closes.quote) != -1:
+                self.problem(("body", "closes", "quote"), "body-delimiters", "the closing quote occurs only before the opening quote")
+            else:
+                self.span(("body", "closes"), rec.body.closes, text, Span(opens.start, len(text)), "seed")
+            return None
+        body = Span(opens.start, closes.end)
+        article = Article(rec, self.path, text, body)
+
+        for name in ("title", "publisher", "author", "published"):
+            meta = getattr(rec, name)
+            if meta.quote is not None:
+                span = self.span((name,), meta, text, whole, "seed")
+                if span:
+                    article.meta_spans[name] = span
+        credited: set[str] = set()
+        for i, src in enumerate(rec.credited_sources):
+            self.actor_ref(("credited_sources", i, "actor"), src.actor)
+            if src.actor in credited:
+                self.problem(("credited_sources", i, "actor"), "duplicate-id", f"{src.actor!r} is credited twice; keep one credit per outlet")
+            credited.add(src.actor)
+            span = self.span(("credited_sources", i), src, text, whole, "seed")
+            if span:
+                article.meta_spans[f"credited_sources[{i}]"] = span
+
+        self.check_items(article, "claims", body)
+        self.check_items(article, "figures", body)
+        self.check_items(article, "skips", body)
+        article.mentions = self.check_mentions(text, body)
+        self.check_sentences(article)
+        self.check_formula_cells()
+        return article
+
+    def check_items(self, article: Article, section: str, body: Span) -> None:
+        rec = self.record
+        claim_ids = {rec.full_id(c.id) for c in rec.claims}
+        for i, item in enumerate(getattr(rec, section)):
+            loc = (section, i)
+            full = rec.full_id(item.id)
+            if full.split("-")[0] != rec.article_id:
+                self.problem(loc + ("id",), "id-prefix-mismatch", f"id {item.id!r} does not belong to article {rec.article_id}")
+            if full in article.spans:
+                self.problem(loc + ("id",), "duplicate-id", f"id {full!r} is used twice in this record")
+            span = self.span(loc, item, article.text, body, "body")
+            if span:
+                article.spans.setdefault(full, span)
+                self.coverage.append(span)
+            if section == "claims":
+                if item.speaker:
+                    self.actor_ref(loc + ("speaker",), item.speaker)
+                for j, subject in enumerate(item.subjects):
+                    self.actor_ref(loc + ("subjects", j), subject)
+                if len(set(item.subjects)) != len(item.subjects):
+                    self.problem(loc + ("subjects",), "duplicate-id", "an actor is listed twice among the subjects")
+                if item.proposition and item.proposition not in self.reg.propositions:
+                    self.problem(loc + ("proposition",), "unknown-proposition", f"unknown proposition {item.proposition!r}",
+                                 (f"known: {', '.join(sorted(self.reg.propositions))}",))
+            elif section == "figures":
+                if item.actor:
+                    self.actor_ref(loc + ("actor",), item.actor)
+                if item.claim and rec.full_id(item.claim) not in claim_ids:
+                    self.problem(loc + ("claim",), "unknown-claim", f"no claim {item.claim!r} in this record")
+
+    def actor_ref(self, loc: tuple, actor_id: str) -> None:
+        if actor_id not in self.reg.actors:
+            import difflib
+
+            near = difflib.get_close_matches(actor_id, self.reg.actors, n=3)
+            detail = [f"did you mean: {', '.join(near)}"] if near else []
+            detail.append(f"known: {', '.join(sorted(self.reg.actors))}")
+            self.problem(loc, "unknown-actor", f"unknown actor {actor_id!r}", detail)
+
+    def check_mentions(self, text: str, body: Span) -> list[Mention]:
+        found = self.reg.matcher.find(text, body)
+        by_span = {m.span: m for m in found}
+        for i, ex in enumerate(self.record.mentions.exclude):
+            span = self.span(("mentions", "exclude", i), ex, text, body, "body")
+            if span is None:
+                continue
+            if span not in by_span:
+                self.problem(("mentions", "exclude", i, "quote"), "stale-mention-exclusion",
+                             f"no alias match at {span.start}..{span.end}; the quote must be exactly the alias occurrence")
+            by_span.pop(span, None)
+        added: list[Mention] = []
+        for i, add in enumerate(self.record.mentions.add):
+            self.actor_ref(("mentions", "add", i, "actor"), add.actor)
+            span = self.span(("mentions", "add", i), add, text, body, "body")
+            if span is not None:
+                if any(m.span == span and m.actor_id == add.actor for m in added):
+                    self.problem(("mentions", "add", i), "duplicate-id", f"the same mention of {add.actor!r} is added twice")
+                added.append(Mention(add.actor, span, "record"))
+        # A hand-added mention overrides any alias match it overlaps.
+        kept = [m for m in by_span.values() if not any(m.span.overlaps(a.span) for a in added)]
+        return sorted(kept + added, key=lambda m: (m.span.start, m.span.end))
+
+    def check_sentences(self, article: Article) -> None:
+        if self.unresolved:
+            return  # a quote that did not resolve covers an unknown sentence: fix it first
+        covered = self.coverage
+        for sentence in sentences(article.text, article.body):
+            if not any(s.overlaps(sentence) for s in covered):
+                snippet = article.text[sentence.start : sentence.end]
+                self.problem(("body",), "unaccounted-sentence",
+                             f"sentence at {sentence.start}..{sentence.end} is covered by no claim, figure or skip",
+                             (f"sentence: {snippet[:300]!r}",))
+
+    def check_formula_cells(self) -> None:
+        for loc, value in _strings(self.record.model_dump(mode="json"), ()):
+            if loc and loc[-1] in {"file", "sha256"}:
+                continue
+            if value.startswith(FORMULA_START):
+                self.problem(loc, "spreadsheet-formula", f"text starts with {value[:1]!r}: {value[:40]!r}")
+
+
+def _strings(value: Any, loc: tuple):
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, loc + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, loc + (i,))
+
+
+# --- everything -------------------------------------------------------------------------
+
+def validate(layout: Layout, only: Optional[list[Path]] = None) -> Result:
+    registries, problems = load_registries(layout)
+    articles: list[Article] = []
+    files = layout.record_files() if only is None else only
+    if registries is None:
+        return Result([], None, sorted(problems))
+    seen_ids: dict[str, str] = {}
+    for path in files:
+        display = layout.rel(path)
+        record, loaded, p = parse(Record, path, display)
+        problems += p
+        if record is None:
+            continue
+        if record.article_id in seen_ids:
+            problems.append(Problem(display, loaded.line_of(("article_id",)), "article_id", "duplicate-id",
+                                    f"article {record.article_id} is also recorded in {seen_ids[record.article_id]}"))
+            continue
+        seen_ids[record.article_id] = display
+        checker = RecordChecker(layout, registries, record, loaded, path)
+        article = checker.check()
+        problems += checker.problems
+        if article is not None and not checker.problems:
+            articles.append(article)
+    return Result(sorted(articles, key=lambda a: a.article_id), registries, sorted(problems))

@@ -1,0 +1,154 @@
+"""Read YAML 1.2 records safely, keeping the line of every value for error messages.
+
+Records come from strangers, so the reader refuses what YAML allows but a record never needs:
+anchors and aliases (an alias bomb must not expand), duplicate keys (YAML would keep one
+silently), a BOM, non-UTF-8 bytes and oversized files. Timestamps are not resolved: a date
+stays the string it looks like, because records hold EDTF strings, not Python dates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .problems import Problem
+
+MAX_BYTES = 1024 * 1024  # a record of a 5 KB article is ~20 KB; 1 MiB leaves ample room
+
+
+Path_ = tuple  # a field path: ('claims', 3, 'quote')
+
+
+@dataclass
+class Loaded:
+    data: Any
+    lines: dict[tuple, int]  # field path -> 1-based line of its key (or item)
+
+    def line_of(self, path: tuple) -> int:
+        """Line of the deepest part of `path` that the file has (a missing field → its parent)."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+class YamlError(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(problem.format())
+        self.problem = problem
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="safe", pure=True)
+    y.version = (1, 2)
+    return y
+
+
+_Y = _yaml()
+_C = _Y.constructor
+# The YAML 1.2 core schema, built by ruamel's own scalar constructors; any other tag
+# (!!python/object, !!binary, custom tags) is refused.
+_SCALARS = {
+    "tag:yaml.org,2002:null": _C.construct_yaml_null,
+    "tag:yaml.org,2002:bool": _C.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _C.construct_yaml_int,
+    "tag:yaml.org,2002:float": _C.construct_yaml_float,
+}
+_STR_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+_SEQ_TAG, _MAP_TAG = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def read_text(path: Path, display: str, *, what: str = "file") -> str:
+    """Bytes → str with the checks every input file shares (size, BOM, UTF-8)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise YamlError(Problem(display, 0, "", "seed-missing" if what == "seed" else "yaml-syntax", f"cannot read: {exc.strerror}"))
+    if size > MAX_BYTES:
+        raise YamlError(Problem(display, 0, "", "file-too-large", f"{size:,} bytes; the limit is {MAX_BYTES:,}"))
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise YamlError(Problem(display, 1, "", "bom", "starts with a UTF-8 byte order mark"))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlError(Problem(display, line, "", "not-utf8", f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8"))
+
+
+def load(path: Path, display: str) -> Loaded:
+    text = read_text(path, display)
+    return loads(text, display)
+
+
+def loads(text: str, display: str) -> Loaded:
+    try:
+        node = _Y.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise YamlError(Problem(display, line, "", "yaml-syntax", (exc.problem or str(exc)).strip()))
+    except YAMLError as exc:
+        raise YamlError(Problem(display, 0, "", "yaml-syntax", str(exc).strip().splitlines()[0]))
+    lines: dict[tuple, int] = {(): 1}
+    if node is None:
+        return Loaded(None, lines)
+    return Loaded(_construct(node, (), lines, display, set()), lines)
+
+
+def _construct(node, path: tuple, lines: dict, display: str, seen: set) -> Any:
+    # An alias makes the composer hand back the anchored node again; seeing a node twice, or
+    # any anchor at all, is refused before anything is expanded.
+    if id(node) in seen or getattr(node, "anchor", None):
+        raise YamlError(Problem(display, node.start_mark.line + 1, _dotted(path), "yaml-anchor", "anchors and aliases are not allowed"))
+    seen.add(id(node))
+    tag = str(node.tag)
+    if isinstance(node, ScalarNode):
+        if tag in _STR_TAGS:
+            return node.value
+        if tag in _SCALARS:
+            try:
+                return _SCALARS[tag](node)
+            except (YAMLError, ValueError) as exc:
+                raise YamlError(Problem(display, node.start_mark.line + 1, _dotted(path), "yaml-syntax", f"bad scalar {node.value!r}: {exc}"))
+    elif (isinstance(node, SequenceNode) and tag == _SEQ_TAG) or (isinstance(node, MappingNode) and tag == _MAP_TAG):
+        pass
+    else:
+        tag = "?"
+    if tag not in _STR_TAGS and tag not in _SCALARS and tag not in (_SEQ_TAG, _MAP_TAG):
+        raise YamlError(Problem(display, node.start_mark.line + 1, _dotted(path), "yaml-syntax", f"tag {node.tag} is not allowed; records use plain YAML values"))
+    if isinstance(node, SequenceNode):
+        out = []
+        for i, item in enumerate(node.value):
+            lines[path + (i,)] = item.start_mark.line + 1
+            out.append(_construct(item, path + (i,), lines, display, seen))
+        return out
+    if isinstance(node, MappingNode):
+        out: dict = {}
+        for key_node, value_node in node.value:
+            key = _construct(key_node, path, {}, display, seen)
+            if not isinstance(key, (str, int)):
+                raise YamlError(Problem(display, key_node.start_mark.line + 1, _dotted(path), "yaml-syntax", "mapping keys must be plain text"))
+            if key in out:
+                raise YamlError(Problem(display, key_node.start_mark.line + 1, _dotted(path + (key,)), "yaml-duplicate-key",
+                                        f"key {key!r} appears twice (first at line {lines[path + (key,)]})"))
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            out[key] = _construct(value_node, path + (key,), lines, display, seen)
+        return out
+    raise YamlError(Problem(display, node.start_mark.line + 1, _dotted(path), "yaml-syntax", f"unsupported node {type(node).__name__}"))
+
+
+def _dotted(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+dotted = _dotted

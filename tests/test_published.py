@@ -1,0 +1,150 @@
+"""The published package, checked from the files a researcher downloads."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from schema.tables import TABLES
+from scripts.build import build, published_files, stale
+from scripts.sentences import sentences
+from scripts.spans import Span
+
+SPAN_TABLES = ("claims", "figures", "skips", "mentions")
+
+
+def _articles(tables):
+    return {a["article_id"]: a for a in tables["articles"]}
+
+
+def test_every_table_is_published(tables):
+    assert set(tables) == {m.TABLE.name for m in TABLES}
+    for name in ("articles", "actors", "claims", "figures", "mentions", "propositions", "skips"):
+        assert tables[name], f"{name} is empty"
+
+
+@pytest.mark.parametrize("table", SPAN_TABLES)
+def test_evidence_spans_are_exact_and_inside_the_body(tables, seed_texts, table):
+    articles = _articles(tables)
+    for row in tables[table]:
+        article = articles[row["article_id"]]
+        text = seed_texts[Path(article["seed_file"]).name]
+        start, end = int(row["start"]), int(row["end"])
+        quote = row["surface"] if table == "mentions" else row["quote"]
+        assert text[start:end] == quote, f"{table} {row}"
+        assert int(article["body_start"]) <= start < end <= int(article["body_end"]), f"{table} {row} lies outside the body"
+
+
+def test_metadata_spans_are_exact(tables, seed_texts):
+    for article in tables["articles"]:
+        text = seed_texts[Path(article["seed_file"]).name]
+        for name in ("title", "publisher", "author"):
+            if article[name]:
+                span = text[int(article[f"{name}_start"]):int(article[f"{name}_end"])]
+                assert article[name] in span or span in article[name], (name, article[name], span)
+    for credit in tables["credits"]:
+        text = seed_texts[Path(_articles(tables)[credit["article_id"]]["seed_file"]).name]
+        assert text[int(credit["start"]):int(credit["end"])] == credit["quote"]
+
+
+def test_seed_hashes_match(tables, layout):
+    for article in tables["articles"]:
+        digest = hashlib.sha256((layout.root / article["seed_file"]).read_bytes()).hexdigest()
+        assert digest == article["seed_sha256"]
+
+
+def test_every_body_sentence_is_accounted_for_in_the_tables(tables, seed_texts):
+    covered: dict[str, list[Span]] = {}
+    for table in ("claims", "figures", "skips"):
+        for row in tables[table]:
+            covered.setdefault(row["article_id"], []).append(Span(int(row["start"]), int(row["end"])))
+    for article in tables["articles"]:
+        text = seed_texts[Path(article["seed_file"]).name]
+        body = Span(int(article["body_start"]), int(article["body_end"]))
+        for s in sentences(text, body):
+            assert any(c.overlaps(s) for c in covered.get(article["article_id"], [])), (article["article_id"], text[s.start:s.end])
+
+
+def test_foreign_keys_resolve(tables):
+    keys = {m.TABLE.name: m.TABLE.primary_key for m in TABLES}
+    for model in TABLES:
+        for fk in model.TABLE.foreign_keys:
+            targets = {tuple(r[c] for c in fk.reference) for r in tables[fk.table]}
+            for row in tables[model.TABLE.name]:
+                value = tuple(row[c] for c in fk.fields)
+                if all(v == "" for v in value):
+                    continue  # an empty foreign key means "none" (e.g. the outlet's own voice)
+                assert value in targets, f"{model.TABLE.name}.{fk.fields} = {value} has no {fk.table} row"
+    for name, key in keys.items():
+        values = [tuple(r[c] for c in key) for r in tables[name]]
+        assert len(values) == len(set(values)), f"duplicate key in {name}"
+        assert values == sorted(values), f"{name} is not sorted by its key"
+
+
+def test_frictionless_validates_the_package(layout):
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        report = Package(str(layout.datapackage)).validate()
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
+
+
+def test_descriptor_declares_what_researchers_need(layout):
+    pkg = json.loads(layout.datapackage.read_text(encoding="utf-8"))
+    assert pkg["$schema"].endswith("/2.0/datapackage.json")
+    for key in ("name", "title", "description", "version", "licenses", "contributors", "sources", "created"):
+        assert pkg[key], key
+    assert "not relicensed" in pkg["description"]
+    for res in pkg["resources"]:
+        data = (layout.root / res["path"]).read_bytes()
+        assert res["bytes"] == len(data)
+        assert res["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert not data.startswith(b"\xef\xbb\xbf")
+        if res.get("type") == "table":
+            fields = res["schema"]["fields"]
+            assert all(f.get("description") for f in fields)
+            header = data.split(b"\r\n", 1)[0].decode()
+            assert header.split(",") == [f["name"] for f in fields]
+
+
+def test_records_json_has_the_same_facts_as_the_tables(layout, tables):
+    docs = json.loads(layout.records_json.read_text(encoding="utf-8"))
+    assert [d["article_id"] for d in docs] == [a["article_id"] for a in tables["articles"]]
+    for name in ("claims", "figures", "skips", "mentions"):
+        key = f"{name[:-1] if name != 'claims' else 'claim'}_id"
+        from_json = sorted(x[key] for d in docs for x in d[name])
+        assert from_json == sorted(r[key] for r in tables[name])
+    subjects = {(c["claim_id"], s) for d in docs for c in d["claims"] for s in c["subjects"]}
+    assert subjects == {(r["claim_id"], r["actor_id"]) for r in tables["claim_subjects"]}
+
+
+def test_committed_generated_files_are_fresh(layout):
+    problems, differ = stale(layout)
+    assert not problems, [p.format() for p in problems]
+    assert not differ, f"stale generated files {differ}: run `make build` and commit the result"
+
+
+def test_build_is_deterministic(real_copy):
+    first = build(real_copy)
+    assert not first.problems, [p.format() for p in first.problems]
+    snapshot = {rel: (real_copy.root / rel).read_bytes() for rel in published_files(real_copy)}
+    second = build(real_copy)
+    assert not second.problems
+    assert {rel: (real_copy.root / rel).read_bytes() for rel in published_files(real_copy)} == snapshot
+
+
+def test_a_fresh_build_of_a_copy_equals_the_committed_files(real_copy, layout):
+    # Same records in another folder → byte-identical files (no absolute paths, times or order leak in).
+    assert not build(real_copy).problems
+    for rel in published_files(layout):
+        assert (real_copy.root / rel).read_bytes() == (layout.root / rel).read_bytes(), rel
+
+
+def test_propositions_count_supporting_articles(tables):
+    for prop in tables["propositions"]:
+        supporting = {c["article_id"] for c in tables["claims"] if c["proposition_id"] == prop["proposition_id"] and c["stance"] == "supports"}
+        assert int(prop["n_articles"]) == len(supporting)
+        assert (prop["articles"] or "") == ";".join(sorted(supporting))
+    assert sum(int(p["n_articles"]) >= 2 for p in tables["propositions"]) >= 3

@@ -1,0 +1,42 @@
+"""Evidence spans on non-ASCII text, and the explanations a contributor gets for a miss."""
+from __future__ import annotations
+
+import pytest
+
+from scripts.spans import Miss, Span, closest_passage, resolve
+
+TEXT = "Intro.\nShe said “it’s done” — twice. Café naïve e\u0301 🚀 • done. She said “it’s done” again.\nEnd."
+BODY = Span(7, TEXT.index("\nEnd."))
+
+
+@pytest.mark.parametrize("quote", ["“it’s done” — twice.", "Café naïve e\u0301 🚀 • done.", "🚀", "e\u0301"])
+def test_offsets_are_code_points(quote):
+    span = resolve(TEXT, quote, None, BODY, scope="body")
+    assert isinstance(span, Span)
+    assert TEXT[span.start:span.end] == quote
+
+
+def test_ambiguous_quote_lists_each_occurrence():
+    miss = resolve(TEXT, "She said", None, BODY, scope="body")
+    assert isinstance(miss, Miss) and miss.code == "quote-ambiguous"
+    assert len(miss.detail) == 2
+    second = resolve(TEXT, "She said", 2, BODY, scope="body")
+    assert TEXT[second.start:second.end] == "She said" and second.start > 20
+
+
+def test_quote_in_furniture_is_outside_the_body():
+    miss = resolve(TEXT, "Intro.", None, BODY, scope="body")
+    assert miss.code == "span-outside-body"
+
+
+def test_straight_quotes_are_explained():
+    detail = closest_passage(TEXT[BODY.start:BODY.end], "She said \"it's done\" - twice.")
+    assert "closest passage" in detail[0] and "“it’s done” — twice." in detail[0]
+    differs = detail[1]
+    assert "straight double quote" in differs and "left double quote “" in differs
+    assert "straight quote '" in differs and "right single quote ’" in differs
+
+
+def test_occurrence_out_of_range():
+    miss = resolve(TEXT, "twice", 2, BODY, scope="body")
+    assert miss.code == "occurrence-out-of-range"
