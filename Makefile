@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lock validate build check format format-check new db serve test test-fast bench clean
+.PHONY: help setup lock validate build check format docs new db serve test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -36,9 +36,13 @@ build: $(STAMP) ## Build the package: tables, records.json, datapackage.json, co
 check: $(STAMP) ## Fail if a generated file is stale or a record is not in canonical form
 	$(PY) -m scripts build --check
 	$(PY) -m scripts format --check
+	$(PY) -m scripts docs --check
 
 format: $(STAMP) ## Rewrite records and registries in canonical form
 	$(PY) -m scripts format
+
+docs: $(STAMP) ## Regenerate the error-code reference in CONTRIBUTING.md (a real example per code)
+	$(PY) -m scripts docs
 
 new: $(STAMP) ## Scaffold a record for a new article: make new SEED=path/to/article.txt
 	@test -n "$(SEED)" || { echo "usage: make new SEED=path/to/article.txt" >&2; exit 2; }

@@ -113,3 +113,44 @@ def format_(root, check) -> None:
             click.echo(f"formatted {display}", err=True)
     if problems or (check and changed):
         sys.exit(1)
+
+
+@main.command()
+@root_option
+@click.argument("seed", type=click.Path(dir_okay=False))
+def new(root, seed) -> None:
+    """Scaffold a record for a new article from its text (any file name, any place).
+
+    Copies the text to seeds/<article_id>_<first 16 hex of sha256>.txt (the next free id) and
+    writes dataset/records/<article_id>.yaml. Never overwrites a seed or a record.
+
+    Example: python -m scripts new ~/Downloads/article.txt
+    """
+    from .scaffold import ScaffoldError, scaffold
+
+    layout = _layout(root)
+    try:
+        made = scaffold(layout, Path(seed))
+    except ScaffoldError as exc:
+        report([exc.problem], github=in_github_actions())
+        sys.exit(1)
+    click.echo(f"archived {layout.rel(made.seed)}")
+    click.echo(f"wrote {layout.rel(made.record)}: fill it in (CONTRIBUTING.md), then `make validate`")
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if CONTRIBUTING.md's error-code section is stale.")
+def docs(check) -> None:
+    """Regenerate the error-code reference in CONTRIBUTING.md (an example for every code).
+
+    Example: python -m scripts docs --check
+    """
+    from .docs import sync
+
+    if sync(check):
+        click.echo("ok: CONTRIBUTING.md's error codes are current", err=True)
+    elif check:
+        click.echo("CONTRIBUTING.md: error-code section is stale; run `make docs` [not-canonical]", err=True)
+        sys.exit(1)
+    else:
+        click.echo("updated CONTRIBUTING.md", err=True)

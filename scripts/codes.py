@@ -47,6 +47,10 @@ CODES: dict[str, tuple[str, str]] = {
     "duplicate-id": ("An id (claim, figure, skip, actor, proposition, alias) is used twice.", "Ids are never reused: take the next free number."),
     "id-prefix-mismatch": ("A full id's article prefix differs from the record's article_id.", "Write the local part (c01) or the right prefix."),
     "stale-mention-exclusion": ("A mention exclusion matches no mention found from aliases.", "Remove the exclusion; it no longer applies."),
+    "already-archived": ("`new` was given a text that is already archived in seeds/.", "The article has a record already; edit that record instead."),
+    "would-overwrite": ("`new` would overwrite an existing seed or record.", "Nothing was written; pick the next free article_id or remove the stray file."),
+    "not-canonical": ("A record or registry is not in canonical form (`format --check`).", "Run `make format` and commit the result; the diff shows what changes."),
+    "placeholder": ("A note still starts with TODO: a scaffolded value or sentence has not been coded yet.", "Resolve it (code the sentence, check the guess) and delete the TODO note."),
     "spreadsheet-formula": ("A published text cell starts with =, +, -, @, tab or CR, which spreadsheets may execute.", "Reword the value, or start it differently."),
 }
 

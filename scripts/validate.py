@@ -320,6 +320,9 @@ class RecordChecker:
         for loc, value in _strings(self.record.model_dump(mode="json"), ()):
             if loc and loc[-1] in {"file", "sha256"}:
                 continue
+            if loc and loc[-1] in {"note", "notes"} and value.lstrip().startswith("TODO"):
+                self.problem(loc, "placeholder", f"still a placeholder: {value[:80]!r}")
+                continue
             if value.startswith(FORMULA_START):
                 self.problem(loc, "spreadsheet-formula", f"text starts with {value[:1]!r}: {value[:40]!r}")
 

@@ -93,7 +93,16 @@ def loads(text: str, display: str) -> Loaded:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        raise YamlError(Problem(display, line, "", "yaml-syntax", (exc.problem or str(exc)).strip()))
+        message = (exc.problem or str(exc)).strip()
+        detail = ()
+        if "mapping values are not allowed" in message:
+            detail = ("a text value containing ': ' must be quoted: key: 'text: more text'",)
+        elif "expected <block end>, but found" in message:
+            detail = ("a value that starts with a quote character must be quoted as a whole: "
+                      "key: '\"words\" more words' (double a ' inside single quotes)",)
+        elif "found character '\\t'" in message or "\t" in message:
+            detail = ("YAML forbids tabs for indentation; indent with spaces",)
+        raise YamlError(Problem(display, line, "", "yaml-syntax", message, detail))
     except YAMLError as exc:
         raise YamlError(Problem(display, 0, "", "yaml-syntax", str(exc).strip().splitlines()[0]))
     lines: dict[tuple, int] = {(): 1}
