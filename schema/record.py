@@ -203,6 +203,11 @@ class Record(Strict):
     skips: list[Skip] = Field(default_factory=list, description="Body sentences deliberately not extracted, with a reason.")
     mentions: Mentions = Field(default_factory=Mentions, description="Corrections to the mentions found from actor aliases.")
     notes: Optional[str] = Field(default=None, description="Curator's notes on the article as a whole (quality, furniture).")
+    deliberate_formula_cells: list[str] = Field(
+        default_factory=list,
+        description="Field paths (e.g. claims[3].quote) whose text deliberately starts with =, +, -, @, tab or CR; "
+        "any other such text is an error because spreadsheets may execute it. An entry matching no such text is an error.",
+    )
 
     def full_id(self, local: str) -> str:
         return local if "-" in local else f"{self.article_id}-{local}"

@@ -139,16 +139,38 @@ def build(layout: Layout, *, before_publish: Callable[[Path], None] | None = Non
         if before_publish:  # test hook: lets a test fail the build after staging, before publishing
             before_publish(staging)
         files = published_files(layout)
-        for rel in files:
-            target = layout.root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, target)  # atomic per file, same filesystem
+        publish(layout, staging, files)
         _remove_stale_tables(layout)
         return BuildOutcome([], result, tuple(files))
     except BuildError as exc:
         return BuildOutcome(exc.problems, result)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(layout: Layout, staging: Path, files: list[str]) -> None:
+    """Move the staged files into place. Each move is an atomic rename; the previous files are
+    kept aside until all moves are done, and put back if any move fails or is interrupted, so
+    the published package is never a mix of two builds."""
+    backup = staging / ".previous"
+    moved: list[str] = []
+    try:
+        for rel in files:
+            target = layout.root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                (backup / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target, backup / rel)
+            moved.append(rel)
+            os.replace(staging / rel, target)
+    except BaseException:  # including KeyboardInterrupt: restore, then let it propagate
+        for rel in reversed(moved):
+            target, previous = layout.root / rel, backup / rel
+            if previous.exists():
+                os.replace(previous, target)
+            elif target.exists():
+                target.unlink()
+        raise
 
 
 def _remove_stale_tables(layout: Layout) -> None:

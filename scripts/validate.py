@@ -317,14 +317,24 @@ class RecordChecker:
                              (f"sentence: {snippet[:300]!r}",))
 
     def check_formula_cells(self) -> None:
-        for loc, value in _strings(self.record.model_dump(mode="json"), ()):
+        deliberate = set(self.record.deliberate_formula_cells)
+        used: set[str] = set()
+        for loc, value in _strings(self.record.model_dump(mode="json", exclude={"deliberate_formula_cells"}), ()):
             if loc and loc[-1] in {"file", "sha256"}:
                 continue
             if loc and loc[-1] in {"note", "notes"} and value.lstrip().startswith("TODO"):
                 self.problem(loc, "placeholder", f"still a placeholder: {value[:80]!r}")
                 continue
             if value.startswith(FORMULA_START):
-                self.problem(loc, "spreadsheet-formula", f"text starts with {value[:1]!r}: {value[:40]!r}")
+                if dotted(loc) in deliberate:
+                    used.add(dotted(loc))
+                    continue
+                self.problem(loc, "spreadsheet-formula", f"text starts with {value[:1]!r}: {value[:40]!r}",
+                             (f"if it is deliberate, list {dotted(loc)!r} under deliberate_formula_cells",))
+        for i, path in enumerate(self.record.deliberate_formula_cells):
+            if path not in used:
+                self.problem(("deliberate_formula_cells", i), "spreadsheet-formula",
+                             f"{path!r} is listed as a deliberate formula cell but its text does not start with =, +, -, @, tab or CR")
 
 
 def _strings(value: Any, loc: tuple):
