@@ -1,0 +1,178 @@
+"""Hostile and broken input: located errors with codes, never a traceback, nothing lost."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+
+import pytest
+
+from scripts import build as build_module
+from scripts.build import build, published_files
+from scripts.validate import validate
+
+from .conftest import FIXTURES, cli, make_project
+
+VALID = FIXTURES / "valid" / "900.yaml"
+SEED = FIXTURES / "seeds" / "900_6d49835614be8221.txt"
+
+
+def _codes(layout):
+    return [(p.code, p.file, p.field) for p in validate(layout).problems]
+
+
+def _with_seed_bytes(layout, data: bytes, article_id="900") -> None:
+    """Point the fixture record at a seed with these exact bytes (hash and name made to match)."""
+    digest = hashlib.sha256(data).hexdigest()
+    name = f"{article_id}_{digest[:16]}.txt"
+    (layout.seeds / name).write_bytes(data)
+    record = layout.records / "900.yaml"
+    text = record.read_text().replace("900_6d49835614be8221.txt", name).replace(
+        "6d49835614be82217d876752cc4467d146c229f3cf2c840d8f423c911a532c42", digest)
+    record.write_text(text)
+
+
+# --- records and registries ---------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../seeds/900_6d49835614be8221.txt", "..", "sub/900_6d49835614be8221.txt", "~root"])
+def test_seed_reference_outside_seeds_is_refused(fixture_project, name):
+    record = fixture_project.records / "900.yaml"
+    record.write_text(record.read_text().replace("file: 900_6d49835614be8221.txt", f"file: '{name}'"))
+    assert _codes(fixture_project) == [("seed-outside", "dataset/records/900.yaml", "seed.file")]
+
+
+def test_seed_that_is_a_link_is_refused(fixture_project, tmp_path):
+    outside = tmp_path / "elsewhere.txt"
+    shutil.copy(SEED, outside)
+    link = fixture_project.seeds / SEED.name
+    link.unlink()
+    link.symlink_to(outside)
+    assert _codes(fixture_project) == [("seed-outside", "dataset/records/900.yaml", "seed.file")]
+
+
+def test_ids_cannot_collide_across_records(fixture_project):
+    # Full ids carry their article's prefix (a borrowed prefix is id-prefix-mismatch, see its
+    # fixture), so ids can only collide when two files claim one article: that is refused.
+    other = fixture_project.records / "901.yaml"
+    other.write_text(VALID.read_text())
+    assert _codes(fixture_project) == [("duplicate-id", "dataset/records/901.yaml", "article_id")]
+    shutil.copy(VALID, fixture_project.records / "0900.yaml")
+    assert ("duplicate-id", "dataset/records/900.yaml", "article_id") in _codes(fixture_project)
+
+
+@pytest.mark.parametrize("text, code, line", [
+    ("actors:\n  - &a {id: x, name: X, kind: country, description: d}\n  - *a\n", "yaml-anchor", 2),
+    ("actors: []\nactors: []\n", "yaml-duplicate-key", 2),
+    ("actors:\n  - id: x\n    name: X\n    kind: country\n    description: d\n    colour: red\n", "unknown-field", 6),
+    ("actors:\n  - id: x\n    name: X\n    kind: planet\n    description: d\n", "invalid-value", 4),
+    ("actors:\n  - id: x\n    name: X\n    kind: country\n    description: d\n  - id: x\n    name: Y\n    kind: country\n    description: e\n", "duplicate-id", 6),
+])
+def test_broken_registry_is_located(fixture_project, text, code, line):
+    fixture_project.actors.write_text(text)
+    problems = [p for p in validate(fixture_project).problems if p.file == "dataset/actors.yaml"]
+    assert [(p.code, p.file, p.line) for p in problems] == [(code, "dataset/actors.yaml", line)]
+
+
+@pytest.mark.parametrize("payload", [b"\xef\xbb\xbf", b"\xff\xfe", b"\x00\x00", b"\t"])
+def test_binary_and_control_bytes_in_a_record_never_raise(fixture_project, payload):
+    record = fixture_project.records / "900.yaml"
+    record.write_bytes(payload + record.read_bytes())
+    problems = validate(fixture_project).problems
+    assert problems and all(p.file == "dataset/records/900.yaml" for p in problems)
+
+
+# --- seeds ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mangle, code", [
+    (lambda b: b"\xef\xbb\xbf" + b, "bom"),
+    (lambda b: b.replace(b"Tuesday", b"Tu\xe9sday"), "not-utf8"),
+    (lambda b: b.replace(b"\n", b"\r\n"), "crlf"),
+])
+def test_broken_seed_is_reported_on_the_record(fixture_project, mangle, code):
+    _with_seed_bytes(fixture_project, mangle(SEED.read_bytes()))
+    problems = validate(fixture_project).problems
+    assert [(p.code, p.file, p.field, p.line) for p in problems] == [(code, "dataset/records/900.yaml", "seed.file", 4)]
+
+
+def test_changed_seed_is_never_silently_reanchored(fixture_project):
+    seed = fixture_project.seeds / SEED.name
+    seed.write_bytes(seed.read_bytes().replace(b"12 officers", b"13 officers"))
+    assert _codes(fixture_project) == [("seed-hash-mismatch", "dataset/records/900.yaml", "seed.sha256")]
+
+
+# --- spreadsheet formulas ---------------------------------------------------------------------
+
+def test_formula_cell_can_be_declared_deliberate(fixture_project):
+    record = fixture_project.records / "900.yaml"
+    text = record.read_text().replace("    statement: The talks may resume in April.\n", "    statement: '-1 is how officials scored the talks.'\n")
+    record.write_text(text)
+    assert [c[0] for c in _codes(fixture_project)] == ["spreadsheet-formula"]
+    record.write_text(text + "deliberate_formula_cells: ['claims[3].statement']\n")
+    assert _codes(fixture_project) == []
+    record.write_text(text.replace("'-1 is how", "'Minus one is how") + "deliberate_formula_cells: ['claims[3].statement']\n")
+    assert _codes(fixture_project) == [("spreadsheet-formula", "dataset/records/900.yaml", "deliberate_formula_cells[0]")]
+
+
+# --- builds never destroy ---------------------------------------------------------------------
+
+def _published(layout):
+    return {rel: (layout.root / rel).read_bytes() for rel in published_files(layout) if (layout.root / rel).exists()}
+
+
+@pytest.fixture
+def built(real_copy):
+    assert not build(real_copy).problems
+    return real_copy
+
+
+def test_failed_validation_leaves_the_package_untouched(built):
+    before = _published(built)
+    record = built.records / "004.yaml"
+    record.write_text(record.read_text().replace("kind: report", "kind: rumour", 1))
+    res = cli("build", "--root", str(built.root))
+    assert res.exit_code == 1 and "[invalid-value]" in res.output and "left as they were" in res.output
+    assert _published(built) == before
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("disk full"), KeyboardInterrupt()])
+def test_failure_after_staging_leaves_the_package_untouched(built, failure):
+    before = _published(built)
+    record = built.records / "002.yaml"
+    record.write_text(record.read_text().replace("This marks an important step", "This marks an important step", 1).replace(
+        "statement: The US military announced the agreement.", "statement: The US military announced the agreement on record."))
+
+    def fail(_staging):
+        raise failure
+
+    with pytest.raises(type(failure)):
+        build(built, before_publish=fail)
+    assert _published(built) == before
+    assert not any(p.name.startswith("package-") for p in built.build_dir.iterdir())  # staging cleaned up
+
+
+def test_failure_in_the_middle_of_publishing_restores_every_file(built, monkeypatch):
+    before = _published(built)
+    record = built.records / "002.yaml"
+    record.write_text(record.read_text().replace(
+        "statement: The US military announced the agreement.", "statement: The US military announced the agreement on record."))
+    real_replace, calls = os.replace, []
+
+    def flaky_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 7:  # part-way through moving the new files in
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(build_module.os, "replace", flaky_replace)
+    with pytest.raises(OSError):
+        build(built)
+    monkeypatch.setattr(build_module.os, "replace", real_replace)
+    assert _published(built) == before
+    assert build(built).problems == [] and _published(built) != before  # and a good build still lands
+
+
+def test_csvs_have_no_bom_and_are_utf8(built):
+    for path in built.tables.glob("*.csv"):
+        data = path.read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf")
+        data.decode("utf-8")
