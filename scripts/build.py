@@ -2,55 +2,35 @@
 
 Everything is written into a fresh folder under build/ first; only when every file has been
 written does it move into place, so a failed build (bad record, write error, interrupt) leaves
-the previously published files exactly as they were.
+the previously published files exactly as they were. The tables and records.json are written
+as the records are checked, one article's fragment after another (scripts/fragments.py), so
+the package is never held in memory whole.
 """
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import filecmp
-import io
-import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
 from schema.package import PackageMeta
 from schema.tables import TABLES
 
+from . import pipeline
+from .fragments import COLUMNS, NESTED, Fragment, cell, csv_text, dump_json, jsonable  # noqa: F401 - cell is part of this module's API
 from .layout import Layout
+from .pipeline import CheckRun
 from .problems import Problem
-from .rows import all_rows
-from .validate import Result, parse, validate
-
-
-def cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (dt.date, Enum)):
-        return value.isoformat() if isinstance(value, dt.date) else value.value
-    return str(value)
+from .rows import all_rows, registry_rows, sort_rows
+from .stageclock import NO_CLOCK, StageClock
+from .validate import Result, parse
 
 
 def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([cell(row.get(c)) for c in columns])
-    path.write_text(buf.getvalue(), encoding="utf-8", newline="")
-
-
-def dump_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    path.write_text(csv_text(columns, rows, header=True), encoding="utf-8", newline="")
 
 
 def nested_records(tables: dict[str, list[dict]]) -> list[dict]:
@@ -59,31 +39,19 @@ def nested_records(tables: dict[str, list[dict]]) -> list[dict]:
     subjects: dict[str, list[str]] = {}
     for r in tables["claim_subjects"]:
         subjects.setdefault(r["claim_id"], []).append(r["actor_id"])
-    for name in ("credits", "claims", "figures", "skips", "mentions"):
+    for name in NESTED:
         for r in tables[name]:
             item = {k: v for k, v in r.items() if k != "article_id"}
             if name == "claims":
                 item["subjects"] = subjects.get(r["claim_id"], [])
             docs[r["article_id"]][name].append(item)
-    return [_jsonable(d) for d in docs.values()]
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    return [jsonable(d) for d in docs.values()]
 
 
 @dataclass
 class BuildOutcome:
     problems: list[Problem]
-    result: Optional[Result] = None
+    result: Optional[CheckRun] = None
     written: tuple[str, ...] = ()
 
 
@@ -94,8 +62,92 @@ def published_files(layout: Layout) -> list[str]:
                      "schema/record.schema.json", "schema/actors.schema.json", "schema/propositions.schema.json"]
 
 
-def stage(layout: Layout, result: Result, staging: Path) -> None:
-    """Write every published file under `staging`, mirroring the project layout."""
+class PackageWriter:
+    """Writes the article tables and records.json in the staging folder fragment by fragment."""
+
+    def __init__(self, staging: Path, clock: StageClock):
+        self.clock = clock
+        (staging / "dataset" / "tables").mkdir(parents=True)
+        self.tables = {name: (staging / "dataset" / "tables" / f"{name}.csv").open("w", encoding="utf-8", newline="")
+                       for name in COLUMNS}
+        for name, fh in self.tables.items():
+            fh.write(csv_text(COLUMNS[name], [], header=True))
+        self.records = (staging / "dataset" / "records.json").open("w", encoding="utf-8")
+        self.documents = 0
+
+    def add(self, frag: Fragment) -> None:
+        with self.clock.stage("CSV"):
+            for name, text in frag.tables.items():
+                self.tables[name].write(text)
+        with self.clock.stage("JSON"):
+            self.records.write(("[\n" if not self.documents else ",\n") + frag.document)
+            self.documents += 1
+
+    def finish(self, registry_tables: dict[str, list[dict]]) -> None:
+        with self.clock.stage("CSV", sum(len(rows) for rows in registry_tables.values())):
+            for name, rows in registry_tables.items():
+                self.tables[name].write(csv_text(COLUMNS[name], rows))
+        with self.clock.stage("JSON"):
+            self.records.write("\n]\n" if self.documents else "[]\n")
+        self.close()
+
+    def close(self) -> None:
+        for fh in [*self.tables.values(), self.records]:
+            fh.close()
+
+
+def _codebook_tables(run: CheckRun, registry_tables: dict[str, list[dict]]) -> dict[str, list]:
+    """What the codebook reads of the tables: the articles' contents line, the registry rows, and
+    how many rows each table has per article (one shared {'article_id': ...} per article stands
+    in for each of its rows)."""
+    tables: dict[str, list] = {"articles": [], **registry_tables}
+    for name in COLUMNS:
+        tables.setdefault(name, [])
+    for a in run.articles:
+        tables["articles"].append({"article_id": a.article_id, "title": a.title, "publisher": a.publisher,
+                                   "published": a.published, "published_basis": a.published_basis})
+        ref = {"article_id": a.article_id}
+        for name, n in a.counts.items():
+            if name != "articles":
+                tables[name] += [ref] * n
+    return tables
+
+
+def stage(layout: Layout, staging: Path, *, workers: Optional[int] = None, clock: StageClock = NO_CLOCK) -> CheckRun:
+    """Check every record and write every published file under `staging`, mirroring the project
+    layout. Returns the check; its problems (if any) mean the staged files must not be published."""
+    from . import codebook, jsonschema
+    from .package import descriptor
+
+    writer = PackageWriter(staging, clock)
+    try:
+        run = pipeline.run(layout, on_fragment=writer.add, workers=workers, clock=clock)
+        if not run.ok:
+            return run
+        claims = [{"article_id": a.article_id, "proposition_id": p, "stance": s} for a in run.articles for p, s in a.stances]
+        registry_tables = {name: sort_rows(name, rows) for name, rows in registry_rows(run.registries, claims).items()}
+        writer.finish(registry_tables)
+    finally:
+        writer.close()
+    meta, _, meta_problems = parse(PackageMeta, layout.package_meta, layout.rel(layout.package_meta))
+    if meta_problems:
+        raise BuildError(meta_problems)
+    with clock.stage("datapackage"):
+        seeds = [(a.article_id, a.seed_file, a.seed_sha256) for a in run.articles]  # seed_file is seeds/<name>
+        package = descriptor(meta, staging / "dataset", seeds)
+        (staging / "datapackage.json").write_text(dump_json(package), encoding="utf-8")
+    with clock.stage("codebook and schemas"):
+        (staging / "docs").mkdir()
+        (staging / "docs" / "codebook.md").write_text(codebook.render(package, _codebook_tables(run, registry_tables)), encoding="utf-8")
+        (staging / "schema").mkdir()
+        for name, text in jsonschema.render().items():
+            (staging / "schema" / name).write_text(text, encoding="utf-8")
+    return run
+
+
+def stage_in_memory(layout: Layout, result: Result, staging: Path) -> None:
+    """The same files from `validate.validate`'s articles, every table in memory: the reference
+    the streaming `stage` is tested against (it must write the same bytes)."""
     from . import codebook, jsonschema
     from .package import descriptor
 
@@ -129,18 +181,20 @@ def _staging_dir(layout: Layout) -> Path:
     return Path(tempfile.mkdtemp(prefix="package-", dir=layout.build_dir))
 
 
-def build(layout: Layout, *, before_publish: Callable[[Path], None] | None = None) -> BuildOutcome:
-    result = validate(layout)
-    if not result.ok:
-        return BuildOutcome(result.problems, result)
+def build(layout: Layout, *, before_publish: Callable[[Path], None] | None = None, workers: Optional[int] = None,
+          clock: StageClock = NO_CLOCK) -> BuildOutcome:
     staging = _staging_dir(layout)
+    result = None
     try:
-        stage(layout, result, staging)
+        result = stage(layout, staging, workers=workers, clock=clock)
+        if not result.ok:
+            return BuildOutcome(result.problems, result)
         if before_publish:  # test hook: lets a test fail the build after staging, before publishing
             before_publish(staging)
         files = published_files(layout)
-        publish(layout, staging, files)
-        _remove_stale_tables(layout)
+        with clock.stage("publish"):
+            publish(layout, staging, files)
+            _remove_stale_tables(layout)
         return BuildOutcome([], result, tuple(files))
     except BuildError as exc:
         return BuildOutcome(exc.problems, result)
@@ -180,14 +234,13 @@ def _remove_stale_tables(layout: Layout) -> None:
             path.unlink()
 
 
-def stale(layout: Layout) -> tuple[list[Problem], list[str]]:
+def stale(layout: Layout, *, workers: Optional[int] = None) -> tuple[list[Problem], list[str]]:
     """Build into a scratch folder and list published files that differ from a fresh build."""
-    result = validate(layout)
-    if not result.ok:
-        return result.problems, []
     staging = _staging_dir(layout)
     try:
-        stage(layout, result, staging)
+        result = stage(layout, staging, workers=workers)
+        if not result.ok:
+            return result.problems, []
         differ = [rel for rel in published_files(layout)
                   if not (layout.root / rel).exists() or not filecmp.cmp(staging / rel, layout.root / rel, shallow=False)]
         return [], differ

@@ -17,6 +17,10 @@ def _layout(root: str | None) -> Layout:
 
 root_option = click.option("--root", type=click.Path(file_okay=False, exists=True), default=None,
                            help="Project root to work on (default: this checkout).")
+jobs_option = click.option("--jobs", type=click.IntRange(1), default=None,
+                           help="Worker processes for checking records (default: one per core).")
+timings_option = click.option("--timings", type=click.Path(dir_okay=False), default=None,
+                              help="Also write the seconds spent per stage to this JSON file (for `bench`).")
 
 
 def report(problems, *, github: bool) -> None:
@@ -37,18 +41,27 @@ def main() -> None:
 @main.command()
 @root_option
 @click.option("--github/--no-github", default=None, help="Also print GitHub Actions ::error annotations (default: on under GitHub Actions).")
+@jobs_option
+@timings_option
 @click.argument("records", nargs=-1, type=click.Path(dir_okay=False))
-def validate(root, github, records) -> None:
+def validate(root, github, jobs, timings, records) -> None:
     """Validate records, registries and seeds; report every problem, exit 1 on any.
+
+    Records unchanged since the last run (same bytes, seed, registries and code) are not checked
+    again: their outcome comes from build/cache/.
 
     Example: python -m scripts validate dataset/records/004.yaml
     """
-    from .validate import validate as run
+    from .pipeline import run
+    from .stageclock import StageClock
 
     layout = _layout(root)
     only = [Path(r).resolve() for r in records] or None
     t0 = time.perf_counter()
-    result = run(layout, only)
+    clock = StageClock()
+    result = run(layout, only, workers=jobs, clock=clock)
+    if timings:
+        clock.write(Path(timings), wall=time.perf_counter() - t0, checked=result.checked)
     report(result.problems, github=in_github_actions() if github is None else github)
     if not result.ok:
         sys.exit(1)
@@ -59,7 +72,9 @@ def validate(root, github, records) -> None:
 @root_option
 @click.option("--check", is_flag=True, help="Write nothing; fail if a committed generated file differs from a fresh build.")
 @click.option("--github/--no-github", default=None, help="Also print GitHub Actions ::error annotations.")
-def build(root, check, github) -> None:
+@jobs_option
+@timings_option
+def build(root, check, github, jobs, timings) -> None:
     """Validate, then write dataset/tables/*.csv, dataset/records.json, datapackage.json,
     docs/codebook.md and schema/*.schema.json. Nothing is replaced unless every file was written.
 
@@ -67,12 +82,13 @@ def build(root, check, github) -> None:
     """
     from .build import build as run
     from .build import stale
+    from .stageclock import StageClock
 
     layout = _layout(root)
     gh = in_github_actions() if github is None else github
     t0 = time.perf_counter()
     if check:
-        problems, differ = stale(layout)
+        problems, differ = stale(layout, workers=jobs)
         report(problems, github=gh)
         if problems:
             sys.exit(1)
@@ -84,7 +100,10 @@ def build(root, check, github) -> None:
             sys.exit(1)
         click.echo(f"ok: generated files are up to date ({time.perf_counter() - t0:.2f}s)", err=True)
         return
-    outcome = run(layout)
+    clock = StageClock()
+    outcome = run(layout, workers=jobs, clock=clock)
+    if timings:
+        clock.write(Path(timings), wall=time.perf_counter() - t0, checked=outcome.result.checked if outcome.result else 0)
     report(outcome.problems, github=gh)
     if outcome.problems:
         click.echo("build failed: the published files were left as they were", err=True)
@@ -154,3 +173,54 @@ def docs(check) -> None:
         sys.exit(1)
     else:
         click.echo("updated CONTRIBUTING.md", err=True)
+
+
+def _build_db(layout: Layout):
+    """Build build/dataset.db and build/metadata.json; on a bad package, say where and exit 1."""
+    from .db import PackageError, build_db
+
+    try:
+        outcome = build_db(layout)
+    except PackageError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        click.echo("db failed: the database was left as it was", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {layout.rel(outcome.files.db)} ({sum(outcome.rows.values())} rows in {len(outcome.rows)} tables) "
+               f"and {layout.rel(outcome.files.metadata)} in {outcome.seconds:.2f}s", err=True)
+    return outcome
+
+
+@main.command()
+@root_option
+def db(root) -> None:
+    """Build the SQLite database for Datasette (build/dataset.db) and its metadata (build/metadata.json)
+    from the published package: datapackage.json, dataset/tables/*.csv and seeds/.
+
+    Example: python -m scripts db
+    """
+    _build_db(_layout(root))
+
+
+@main.command()
+@root_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+def serve(root, host, port) -> None:
+    """Build the package (as `build` does) and the database (as `db` does), then browse them in
+    Datasette, read-only. Nothing is served when the records do not validate.
+
+    Example: python -m scripts serve --port 8001
+    """
+    from .build import build as run
+    from .serve import serve as run_datasette
+
+    layout = _layout(root)
+    t0 = time.perf_counter()
+    outcome = run(layout)
+    report(outcome.problems, github=in_github_actions())
+    if outcome.problems:
+        click.echo("serve: the package does not build, so nothing is served; fix the problems above", err=True)
+        sys.exit(1)
+    click.echo(f"built {len(outcome.written)} files from {len(outcome.result.articles)} record(s) in {time.perf_counter() - t0:.2f}s", err=True)
+    run_datasette(_build_db(layout).files, host, port)

@@ -13,18 +13,17 @@ PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 _TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", dt.date: "date"}
 
 
-def _base_type(annotation):
+def _base_type(annotation) -> tuple[type, bool]:
+    """(the column's Python type, whether it may be empty); enums are published as strings."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    optional = type(None) in typing.get_args(annotation)
     inner = args[0] if args else annotation
-    if enum_of(inner):
-        return str, True
-    return inner, annotation is not inner
+    return (str if enum_of(inner) else inner), optional
 
 
 def field_descriptor(model: type[Row], name: str) -> dict:
     info = model.model_fields[name]
     base, optional = _base_type(info.annotation)
-    optional = optional or type(None) in typing.get_args(info.annotation)
     out: dict = {"name": name, "type": _TYPES[base], "description": info.description}
     if base is bool:
         out["trueValues"], out["falseValues"] = ["true"], ["false"]

@@ -107,13 +107,17 @@ def registry_rows(reg: Registries, claims: list[dict]) -> dict[str, list[dict]]:
     return {"actors": actors, "propositions": propositions}
 
 
+def sort_rows(table: str, rows: list[dict]) -> list[dict]:
+    key = _KEY[table]
+    return sorted(rows, key=lambda r: tuple(r[k] for k in key))
+
+
 def all_rows(articles: list[Article], reg: Registries) -> dict[str, list[dict]]:
+    """Every table, all in memory: the reference the streaming build (scripts/fragments.py) is
+    tested against."""
     tables: dict[str, list[dict]] = {model.TABLE.name: [] for model in TABLES}
     for a in articles:
         for name, rows in article_rows(a).items():
             tables[name].extend(rows)
     tables.update(registry_rows(reg, tables["claims"]))
-    for name, rows in tables.items():
-        key = _KEY[name]
-        rows.sort(key=lambda r: tuple(r[k] for k in key))
-    return tables
+    return {name: sort_rows(name, rows) for name, rows in tables.items()}

@@ -20,8 +20,10 @@ from .codes import CODES
 from .layout import RECORD_NAME, SEED_NAME, Layout
 from .mentions import AliasMatcher, Mention
 from .problems import Problem
-from .sentences import sentences
+from .sentences import unaccounted
 from .spans import Miss, Span, resolve
+from .stageclock import NO_CLOCK, StageClock
+from .yamlfast import fast_load
 from .yamlio import Loaded, YamlError, dotted, load, read_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -92,24 +94,53 @@ def model_problems(exc: ValidationError, loaded: Loaded, display: str) -> list[P
     return out
 
 
-def parse(model: type[BaseModel], path: Path, display: str) -> tuple[Optional[BaseModel], Optional[Loaded], list[Problem]]:
-    try:
-        loaded = load(path, display)
-    except YamlError as exc:
-        return None, None, [exc.problem]
-    try:
-        return model.model_validate(loaded.data if loaded.data is not None else {}), loaded, []
-    except ValidationError as exc:
-        return None, loaded, model_problems(exc, loaded, display)
+def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = False,
+          clock: StageClock = NO_CLOCK) -> tuple[Optional[BaseModel], Optional[Loaded], list[Problem]]:
+    """The file as `model`, its values with their lines, and the problems that stop it parsing.
+
+    With `fast`, a file in canonical form is read by the fast reader, which keeps no lines, and
+    the model is returned only if it validates; anything else is read again by the full reader,
+    so problems always come with their lines. A caller that finds problems later, where lines
+    are needed, parses again without `fast`.
+    """
+    if fast:
+        with clock.stage("parse", 1):
+            try:
+                data = fast_load(read_text(path, display))
+            except YamlError:
+                data = None
+        if data is not None:
+            with clock.stage("validate", 1):
+                try:
+                    return model.model_validate(data), Loaded(data, {}), []
+                except ValidationError:
+                    pass
+    with clock.stage("parse (full reader)", 1):
+        try:
+            loaded = load(path, display)
+        except YamlError as exc:
+            return None, None, [exc.problem]
+    with clock.stage("validate", 0 if fast else 1):
+        try:
+            return model.model_validate(loaded.data if loaded.data is not None else {}), loaded, []
+        except ValidationError as exc:
+            return None, loaded, model_problems(exc, loaded, display)
 
 
 # --- registries -------------------------------------------------------------------------
 
-def load_registries(layout: Layout) -> tuple[Optional[Registries], list[Problem]]:
+def load_registries(layout: Layout, *, fast: bool = False) -> tuple[Optional[Registries], list[Problem]]:
+    registries, problems = _load_registries(layout, fast)
+    if fast and problems:
+        return _load_registries(layout, False)  # again with the full reader, for the problems' lines
+    return registries, problems
+
+
+def _load_registries(layout: Layout, fast: bool) -> tuple[Optional[Registries], list[Problem]]:
     problems: list[Problem] = []
     actors_display, props_display = layout.rel(layout.actors), layout.rel(layout.propositions)
-    actor_reg, actor_lines, p1 = parse(ActorRegistry, layout.actors, actors_display)
-    prop_reg, prop_lines, p2 = parse(PropositionRegistry, layout.propositions, props_display)
+    actor_reg, actor_lines, p1 = parse(ActorRegistry, layout.actors, actors_display, fast=fast)
+    prop_reg, prop_lines, p2 = parse(PropositionRegistry, layout.propositions, props_display, fast=fast)
     problems += p1 + p2
     if actor_reg is None or prop_reg is None:
         return None, problems
@@ -137,8 +168,9 @@ def load_registries(layout: Layout) -> tuple[Optional[Registries], list[Problem]
 class RecordChecker:
     """Checks one parsed record against its seed and the registries; collects problems."""
 
-    def __init__(self, layout: Layout, registries: Registries, record: Record, loaded: Loaded, path: Path):
+    def __init__(self, layout: Layout, registries: Registries, record: Record, loaded: Loaded, path: Path, clock: StageClock = NO_CLOCK):
         self.layout, self.reg, self.record, self.loaded, self.path = layout, registries, record, loaded, path
+        self.clock = clock
         self.display = layout.rel(path)
         self.problems: list[Problem] = []
         self.unresolved = 0  # evidence quotes that did not resolve to a span
@@ -201,9 +233,25 @@ class RecordChecker:
         return got
 
     def check(self) -> Optional[Article]:
-        text = self.read_seed()
+        with self.clock.stage("validate"):
+            text = self.read_seed()
         if text is None:
             return None
+        with self.clock.stage("evidence spans"):
+            article = self.check_spans(text)
+        if article is None:
+            return None
+        with self.clock.stage("mentions"):
+            article.mentions = self.check_mentions(text, article.body)
+        self.clock.count("mentions", len(article.mentions))
+        with self.clock.stage("sentence accounting", 1):
+            self.check_sentences(article)
+        with self.clock.stage("validate"):
+            self.check_formula_cells()
+        return article
+
+    def check_spans(self, text: str) -> Optional[Article]:
+        """The body, then every evidence span of the record (metadata, claims, figures, skips)."""
         rec = self.record
         whole = Span(0, len(text))
         opens = self.span(("body", "opens"), rec.body.opens, text, whole, "seed")
@@ -238,9 +286,7 @@ class RecordChecker:
         self.check_items(article, "claims", body)
         self.check_items(article, "figures", body)
         self.check_items(article, "skips", body)
-        article.mentions = self.check_mentions(text, body)
-        self.check_sentences(article)
-        self.check_formula_cells()
+        self.clock.count("evidence spans", 2 + len(article.meta_spans) + len(article.spans))
         return article
 
     def check_items(self, article: Article, section: str, body: Span) -> None:
@@ -308,13 +354,11 @@ class RecordChecker:
     def check_sentences(self, article: Article) -> None:
         if self.unresolved:
             return  # a quote that did not resolve covers an unknown sentence: fix it first
-        covered = self.coverage
-        for sentence in sentences(article.text, article.body):
-            if not any(s.overlaps(sentence) for s in covered):
-                snippet = article.text[sentence.start : sentence.end]
-                self.problem(("body",), "unaccounted-sentence",
-                             f"sentence at {sentence.start}..{sentence.end} is covered by no claim, figure or skip",
-                             (f"sentence: {snippet[:300]!r}",))
+        for sentence in unaccounted(article.text, article.body, self.coverage):
+            snippet = article.text[sentence.start : sentence.end]
+            self.problem(("body",), "unaccounted-sentence",
+                         f"sentence at {sentence.start}..{sentence.end} is covered by no claim, figure or skip",
+                         (f"sentence: {snippet[:300]!r}",))
 
     def check_formula_cells(self) -> None:
         deliberate = set(self.record.deliberate_formula_cells)
@@ -350,7 +394,37 @@ def _strings(value: Any, loc: tuple):
 
 # --- everything -------------------------------------------------------------------------
 
+@dataclass
+class Checked:
+    """One record, parsed and checked on its own (an article_id used by two records is found by
+    the caller, which sees them all)."""
+
+    record: Optional[Record]  # None when the file does not parse into a record
+    loaded: Optional[Loaded]
+    article: Optional[Article]  # only for a record without problems
+    problems: list[Problem]
+
+
+def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool = False, clock: StageClock = NO_CLOCK) -> Checked:
+    """Parse and check one record. With `fast`, a record with any problem is read and checked
+    again with the full reader, so its problems are exactly those `validate` reports."""
+    record, loaded, problems = parse(Record, path, layout.rel(path), fast=fast, clock=clock)
+    if record is None:
+        return Checked(None, loaded, None, problems)
+    checker = RecordChecker(layout, registries, record, loaded, path, clock)
+    article = checker.check()
+    if checker.problems and fast:
+        return check_file(layout, registries, path, clock=clock)
+    return Checked(record, loaded, article if not checker.problems else None, checker.problems)
+
+
+def duplicate_problem(display: str, loaded: Loaded, article_id: str, first: str) -> Problem:
+    return Problem(display, loaded.line_of(("article_id",)), "article_id", "duplicate-id", f"article {article_id} is also recorded in {first}")
+
+
 def validate(layout: Layout, only: Optional[list[Path]] = None) -> Result:
+    """Every record, one after the other, with the full reader and no cache: the reference that
+    the fast, parallel and cached path (scripts/pipeline.py) is tested against."""
     registries, problems = load_registries(layout)
     articles: list[Article] = []
     files = layout.record_files() if only is None else only
@@ -358,19 +432,16 @@ def validate(layout: Layout, only: Optional[list[Path]] = None) -> Result:
         return Result([], None, sorted(problems))
     seen_ids: dict[str, str] = {}
     for path in files:
-        display = layout.rel(path)
-        record, loaded, p = parse(Record, path, display)
-        problems += p
-        if record is None:
+        checked = check_file(layout, registries, path)
+        if checked.record is None:
+            problems += checked.problems
             continue
-        if record.article_id in seen_ids:
-            problems.append(Problem(display, loaded.line_of(("article_id",)), "article_id", "duplicate-id",
-                                    f"article {record.article_id} is also recorded in {seen_ids[record.article_id]}"))
+        article_id, display = checked.record.article_id, layout.rel(path)
+        if article_id in seen_ids:  # the second record of an article is not checked further
+            problems.append(duplicate_problem(display, checked.loaded, article_id, seen_ids[article_id]))
             continue
-        seen_ids[record.article_id] = display
-        checker = RecordChecker(layout, registries, record, loaded, path)
-        article = checker.check()
-        problems += checker.problems
-        if article is not None and not checker.problems:
-            articles.append(article)
+        seen_ids[article_id] = display
+        problems += checked.problems
+        if checked.article is not None:
+            articles.append(checked.article)
     return Result(sorted(articles, key=lambda a: a.article_id), registries, sorted(problems))

@@ -1,0 +1,197 @@
+"""Datasette plugin: article pages with their evidence highlighted, and the corroboration matrix.
+
+`make serve` loads it with --plugins-dir plugins (templates in templates/). Pages:
+  /-/article/<article_id>   the seed text, furniture set apart, every evidence span highlighted and linked
+  /-/corroboration          propositions × articles, each cell the article's stance and claims
+It also links the article pages from the index and the articles table, and links every quote in
+the evidence tables to its place in the article. The cutting and the matrix themselves are plain
+Python in scripts/highlight.py and scripts/corroboration.py; this module only queries and renders.
+All data reaches HTML through Jinja's autoescape or Markup.format, which escape it.
+"""
+from __future__ import annotations
+
+import json
+
+from datasette import hookimpl
+from datasette.utils import tilde_decode, tilde_encode
+from datasette.utils.asgi import Response
+from markupsafe import Markup
+
+from scripts.corroboration import STATES, matrix
+from scripts.db import DATABASE, SEEDS
+from scripts.evidence_tables import ARTICLE_EVIDENCE_SQL, BY_TABLE, EVIDENCE_TABLES
+from scripts.highlight import KINDS, Evidence, anchor, regions
+from scripts.serve import STATIC_MOUNT
+
+METADATA_FIELDS = ("title", "publisher", "author", "published")
+
+
+def article_url(datasette, article_id: str, fragment: str = "") -> str:
+    url = datasette.urls.path(f"/-/article/{tilde_encode(article_id)}")
+    return f"{url}#{fragment}" if fragment else url
+
+
+def corroboration_url(datasette) -> str:
+    return datasette.urls.path("/-/corroboration")
+
+
+def row_url(datasette, table: str, *pk_values) -> str:
+    return datasette.urls.row(DATABASE, table, ",".join(tilde_encode(str(v)) for v in pk_values))
+
+
+async def not_found(datasette, request, message: str) -> Response:
+    """Datasette's own error page, rendered here: raising NotFound from a route would make Datasette
+    print a full traceback on the console for every mistyped URL."""
+    page = await datasette.render_template("error.html", {"ok": False, "error": message, "status": 404, "title": None},
+                                           request=request)
+    return Response.html(page, status=404)
+
+
+def with_database(view):
+    """A route over the dataset's database: a 404 page, not an error, when it is not served.
+    (Datasette passes route views the arguments their parameters name: here datasette, request.)"""
+    async def route(datasette, request):
+        if DATABASE not in datasette.databases:
+            return await not_found(datasette, request, f"Database {DATABASE!r} is not served")
+        return await view(datasette, request, datasette.get_database(DATABASE))
+    return route
+
+
+def _cell(row, column: str):
+    """A column's plain value in a row handed to render_cell, or None when the row lacks it (?_nocol=).
+    Datasette hands expanded foreign keys over as {'value', 'label'}."""
+    value = row[column] if column in row.keys() else None
+    return value["value"] if isinstance(value, dict) else value
+
+
+# --- the article page -------------------------------------------------------------------------
+
+def metadata_spans(datasette, article: dict) -> list[Evidence]:
+    url = row_url(datasette, "articles", article["article_id"])
+    return [Evidence("metadata", name, article[f"{name}_start"], article[f"{name}_end"], f"{name}: {article[name] or ''}", url)
+            for name in METADATA_FIELDS if article.get(f"{name}_start") is not None]
+
+
+@with_database
+async def article_page(datasette, request, db):
+    article_id = tilde_decode(request.url_vars["article_id"])
+    found = (await db.execute("select * from articles where article_id = ?", [article_id])).rows
+    if not found:
+        return await not_found(datasette, request, f"No article {article_id!r}")
+    article = dict(found[0])
+    seed = (await db.execute(f"select text from {SEEDS} where article_id = ?", [article_id])).first()
+    text = seed["text"] if seed else ""
+    spans = [Evidence(r["kind"], r["id"], r["start"], r["end"], r["label"], row_url(datasette, r["tbl"], *json.loads(r["pk"])))
+             for r in (await db.execute(ARTICLE_EVIDENCE_SQL, {"article_id": article_id})).rows]
+    spans += metadata_spans(datasette, article)
+    credits = (await db.execute("select c.actor_id, a.name from credits c join actors a on a.actor_id = c.actor_id "
+                                "where c.article_id = ? order by a.name", [article_id])).rows
+    counts = {k: sum(1 for s in spans if s.kind == k) for k in KINDS}
+    filtered = f"?article_id={tilde_encode(article_id)}"
+    tables = {e.kind: datasette.urls.table(DATABASE, e.table) + filtered for e in EVIDENCE_TABLES}
+    context = {
+        "database": DATABASE,
+        "article": article,
+        "article_url": row_url(datasette, "articles", article_id),
+        "credits": [{"name": c["name"], "url": row_url(datasette, "actors", c["actor_id"])} for c in credits],
+        "regions": regions(text, spans, article["body_start"], article["body_end"]),
+        "has_seed": seed is not None,
+        "legend": [{"kind": k, "count": counts[k], "table_url": tables.get(k)} for k in KINDS],
+        "corroboration_url": corroboration_url(datasette),
+    }
+    return Response.html(await datasette.render_template("article.html", context, request=request))
+
+
+# --- the corroboration matrix -----------------------------------------------------------------
+
+@with_database
+async def corroboration_page(datasette, request, db):
+    propositions = (await db.execute("select * from propositions")).rows
+    articles = (await db.execute("select article_id, title, publisher from articles order by article_id")).rows
+    claims = (await db.execute(
+        "select claim_id, article_id, proposition_id, stance, statement from claims where proposition_id is not null")).rows
+    rows = matrix([dict(p) for p in propositions], [a["article_id"] for a in articles], [dict(c) for c in claims])
+    context = {
+        "database": DATABASE,
+        "rows": rows,
+        "articles": [{**dict(a), "url": article_url(datasette, a["article_id"])} for a in articles],
+        "states": STATES,
+        "claim_url": lambda claim_id: row_url(datasette, "claims", claim_id),
+        "proposition_url": lambda proposition_id: row_url(datasette, "propositions", proposition_id),
+        "single_source": sum(1 for r in rows if r.single_source),
+    }
+    return Response.html(await datasette.render_template("corroboration.html", context, request=request))
+
+
+# --- hooks ------------------------------------------------------------------------------------
+
+@hookimpl
+def register_routes(datasette):
+    return [
+        (r"^/-/article/(?P<article_id>[^/]+)$", article_page),
+        (r"^/-/corroboration$", corroboration_page),
+    ]
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """The site only reads: refuse every other method with 405 before Datasette sees it (its
+    0.65 canned-query view answers a POST to a read-only query with a 500)."""
+    def wrap(app):
+        async def read_only(scope, receive, send):
+            if scope["type"] == "http" and scope["method"] not in READ_ONLY_METHODS:
+                await Response.text("This dataset is read-only.", status=405, headers={"Allow": "GET, HEAD"}).asgi_send(send)
+                return
+            await app(scope, receive, send)
+        return read_only
+    return wrap
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path(f"/{STATIC_MOUNT[0]}/browse.css")]
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """Link the articles table to the article pages, and every quote to its place in its article."""
+    if database != DATABASE or value in (None, "") or row is None:
+        return None
+    article_id = _cell(row, "article_id")
+    if article_id is None:
+        return None
+    if table == "articles" and column == "seed_file":
+        return Markup('<a href="{}" title="Read the article with its evidence highlighted">{}</a> (read with evidence)').format(
+            article_url(datasette, article_id), value)
+    evidence = BY_TABLE.get(table)
+    span_id = _cell(row, evidence.id_column) if evidence and column == evidence.quote_column else None
+    if span_id is None:
+        return None
+    return Markup('<a href="{}" title="See it in the article">{}</a>').format(
+        article_url(datasette, article_id, anchor(evidence.kind, span_id)), value)
+
+
+@hookimpl
+def extra_template_vars(template, datasette, request, view_name):
+    if view_name != "index" or DATABASE not in datasette.databases:
+        return {}
+
+    async def browse_links():
+        rows = (await datasette.get_database(DATABASE).execute(
+            "select a.article_id, a.title, a.publisher, a.published, "
+            "(select count(*) from claims c where c.article_id = a.article_id) as n_claims "
+            "from articles a order by a.article_id")).rows
+        queries = await datasette.get_canned_queries(DATABASE, request.actor if request else None)
+        return {
+            "browse": {
+                "articles": [{**dict(r), "url": article_url(datasette, r["article_id"])} for r in rows],
+                "corroboration_url": corroboration_url(datasette),
+                "queries": [{"title": q.get("title") or name, "description": q.get("description", ""),
+                             "url": datasette.urls.query(DATABASE, name)} for name, q in queries.items()],
+            }
+        }
+
+    return browse_links

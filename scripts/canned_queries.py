@@ -1,0 +1,109 @@
+"""Canned queries shown in Datasette: the questions researchers ask of this dataset most often.
+
+Each is plain read-only SQL over the published tables (Datasette lists them on the database page
+and the index, with the SQL visible so it can be adapted). Names are URL paths: /dataset/<name>.
+"""
+from __future__ import annotations
+
+from schema.vocab import Stance
+
+_SUPPORTS, _CONTRADICTS, _QUALIFIES = (f"'{s.value}'" for s in (Stance.supports, Stance.contradicts, Stance.qualifies))
+
+QUERIES: dict[str, dict[str, str]] = {
+    "propositions_by_support": {
+        "title": "Propositions by how many articles support them",
+        "description": "Each cross-article proposition with the number of articles that support, contradict "
+                       "or qualify it, and the supporting articles listed: widely reported statements first.",
+        "sql": f"""select
+  p.proposition_id,
+  p.statement,
+  p.topic,
+  p.n_articles,
+  (select group_concat(article_id || ': ' || coalesce(title, '(no title)'), ' | ')
+     from (select distinct a.article_id, a.title
+             from claims c join articles a on a.article_id = c.article_id
+            where c.proposition_id = p.proposition_id and c.stance = {_SUPPORTS}
+            order by a.article_id)) as supporting_articles,
+  p.n_articles_contradicting,
+  p.n_articles_qualifying
+from propositions p
+order by p.n_articles desc, p.n_articles_contradicting desc, p.proposition_id""",
+    },
+    "single_source_claims": {
+        "title": "Claims only one article makes",
+        "description": "Claims with no cross-article proposition, or whose proposition is supported by at most "
+                       "one article: what rests on a single source.",
+        "sql": """select
+  c.claim_id,
+  c.article_id,
+  c.statement,
+  c.kind,
+  coalesce(s.name, '') as speaker,
+  c.hedged,
+  c.proposition_id,
+  c.stance,
+  p.n_articles as proposition_n_articles
+from claims c
+left join propositions p on p.proposition_id = c.proposition_id
+left join actors s on s.actor_id = c.speaker_id
+where c.proposition_id is null or p.n_articles <= 1
+order by c.claim_id""",
+    },
+    "figures_with_claims": {
+        "title": "Figures with their claims and speakers",
+        "description": "Every reported quantity beside the claim it belongs to and who reports it "
+                       "(value, bounds and unit as published; an empty speaker is the outlet's own voice).",
+        "sql": """select
+  f.figure_id,
+  f.article_id,
+  f.measure,
+  f.as_written,
+  f.value,
+  f.value_min,
+  f.value_max,
+  f.unit,
+  f.approximate,
+  coalesce(fa.name, '') as reported_by,
+  f.claim_id,
+  c.statement as claim,
+  coalesce(ca.name, '') as claim_speaker
+from figures f
+left join claims c on c.claim_id = f.claim_id
+left join actors fa on fa.actor_id = f.actor_id
+left join actors ca on ca.actor_id = c.speaker_id
+order by f.figure_id""",
+    },
+    "said_by_speaker": {
+        "title": "Everything said by a given speaker",
+        "description": "Claims a speaker makes and figures they report, across all articles. "
+                       "Give an actor id (e.g. us-european-command) or the actor's name.",
+        "sql": """select 'claim' as what, c.claim_id as id, c.article_id, a.name as speaker, c.kind,
+       c.statement as says, c.quote, c.proposition_id, c.stance
+from claims c join actors a on a.actor_id = c.speaker_id
+where c.speaker_id = :speaker or a.name = :speaker collate nocase
+union all
+select 'figure', f.figure_id, f.article_id, a.name, 'figure',
+       f.measure || ': ' || f.as_written, f.quote, null, null
+from figures f join actors a on a.actor_id = f.actor_id
+where f.actor_id = :speaker or a.name = :speaker collate nocase
+order by id""",
+    },
+    "contradictions_and_qualifications": {
+        "title": "Contradictions and qualifications",
+        "description": "Claims that contradict or qualify a cross-article proposition, beside the proposition.",
+        "sql": f"""select
+  p.proposition_id,
+  p.statement as proposition,
+  c.stance,
+  c.claim_id,
+  c.article_id,
+  c.statement as claim,
+  coalesce(s.name, '') as speaker,
+  c.quote
+from claims c
+join propositions p on p.proposition_id = c.proposition_id
+left join actors s on s.actor_id = c.speaker_id
+where c.stance in ({_CONTRADICTS}, {_QUALIFIES})
+order by p.proposition_id, c.stance, c.claim_id""",
+    },
+}

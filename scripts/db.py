@@ -1,0 +1,247 @@
+"""Build the SQLite database that Datasette serves, from the published package.
+
+The database is read from the files a researcher downloads (datapackage.json, the CSVs it lists
+and the seeds the articles table names) and from nothing else, so what `make serve` shows is
+exactly what is published: same table and column names, types from the Table Schema, the same
+keys and foreign keys. It is written to a temporary file in build/ and moved into place with
+os.replace, so a failed or interrupted build never leaves a half-written database behind.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import sqlite_utils
+
+from schema.tables import TABLES
+
+from .layout import Layout
+
+# Datasette names a database after its file, so this is also the first part of every URL (/dataset/claims).
+DATABASE = "dataset"
+SEEDS = "seeds"
+# Full-text search (FTS5, Porter stemming so "agree" finds "agreed"): the columns people search in.
+FULL_TEXT: dict[str, tuple[str, ...]] = {"articles": ("title",), "claims": ("statement", "quote"), SEEDS: ("text",)}
+_FACETS = {model.TABLE.name: model.TABLE.facets for model in TABLES}
+_SQL_TYPES: dict[str, type] = {"string": str, "integer": int, "number": float, "boolean": int, "date": str}
+
+
+class PackageError(Exception):
+    """The published package cannot be loaded; each problem names the file (and line) at fault."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class DbFiles:
+    db: Path
+    metadata: Path
+
+    @classmethod
+    def in_dir(cls, out_dir: Path) -> "DbFiles":
+        return cls(out_dir / f"{DATABASE}.db", out_dir / "metadata.json")
+
+
+@dataclass(frozen=True)
+class DbOutcome:
+    files: DbFiles
+    rows: dict[str, int]
+    seconds: float
+
+
+def read_package(layout: Layout) -> dict:
+    where = layout.rel(layout.datapackage)
+    try:
+        return json.loads(layout.datapackage.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PackageError([f"{where}: missing; run `make build` first"]) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PackageError([f"{where}: not valid JSON ({exc}); run `make build`"]) from None
+
+
+def table_resources(package: dict) -> list[dict]:
+    """The tabular resources, in the package's order (referenced tables come first)."""
+    return [r for r in package.get("resources", []) if "schema" in r]
+
+
+def _converter(field: dict) -> Callable[[str], Any]:
+    kind = field["type"]
+    if kind == "integer":
+        return int
+    if kind == "number":
+        return float
+    if kind == "boolean":
+        truth = {v: 1 for v in field.get("trueValues", ["true"])} | {v: 0 for v in field.get("falseValues", ["false"])}
+        return lambda text: truth[text]
+    return str  # strings and ISO dates are stored as text
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_table(layout: Layout, resource: dict) -> list[tuple]:
+    """The rows of one CSV as typed tuples, after checking it is the file datapackage.json describes."""
+    path = layout.root / resource["path"]
+    where = layout.rel(path)
+    if not path.is_file():
+        raise PackageError([f"{where}: missing; run `make build`"])
+    if resource.get("hash") and resource["hash"] != f"sha256:{_digest(path)}":
+        raise PackageError([f"{where}: differs from its hash in datapackage.json (edited by hand or stale); run `make build`"])
+    fields = resource["schema"]["fields"]
+    names = [f["name"] for f in fields]
+    missing = set(resource["schema"].get("missingValues", [""]))
+    convert = [(f["name"], f["type"], _converter(f)) for f in fields]
+    rows, problems = [], []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        if header != names:
+            raise PackageError([f"{where}:1: header {header} differs from the schema's columns {names}; run `make build`"])
+        for record in reader:
+            if len(record) != len(names):
+                problems.append(f"{where}:{reader.line_num}: {len(record)} cells, expected {len(names)}")
+                continue
+            row = []
+            for text, (name, kind, conv) in zip(record, convert):
+                try:
+                    row.append(None if text in missing else conv(text))
+                except (ValueError, KeyError):
+                    problems.append(f"{where}:{reader.line_num}: {name}: {text!r} is not a valid {kind}")
+                    row.append(None)
+            rows.append(tuple(row))
+    if problems:
+        raise PackageError(problems)
+    return rows
+
+
+def seed_rows(layout: Layout, articles: dict, article_rows: list[tuple]) -> list[tuple]:
+    """(article_id, seed_file, sha256, text) for every article, checked against the published sha256."""
+    names = [f["name"] for f in articles["schema"]["fields"]]
+    at = {n: names.index(n) for n in ("article_id", "seed_file", "seed_sha256")}
+    rows, problems = [], []
+    for row in article_rows:
+        article_id, seed_file, sha256 = (row[at[n]] for n in ("article_id", "seed_file", "seed_sha256"))
+        path = layout.root / seed_file
+        if not path.is_file():
+            problems.append(f"{seed_file}: missing (named by article {article_id} in {articles['path']})")
+        elif _digest(path) != sha256:
+            problems.append(f"{seed_file}: sha256 differs from article {article_id}'s seed_sha256; "
+                            "seeds never change, restore it from git")
+        else:
+            rows.append((article_id, seed_file, sha256, path.read_text(encoding="utf-8")))
+    if problems:
+        raise PackageError(problems)
+    return rows
+
+
+def _create(db: sqlite_utils.Database, resource: dict) -> None:
+    schema = resource["schema"]
+    foreign_keys = []
+    for fk in schema.get("foreignKeys", []):
+        if len(fk["fields"]) != 1:  # sqlite-utils declares single-column foreign keys; the package has no other kind
+            raise PackageError([f"datapackage.json: {resource['name']}: composite foreign key {fk['fields']} is not supported"])
+        foreign_keys.append((fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0]))
+    required = [f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")]
+    db[resource["name"]].create(
+        {f["name"]: _SQL_TYPES[f["type"]] for f in schema["fields"]},
+        pk=schema["primaryKey"][0] if len(schema["primaryKey"]) == 1 else tuple(schema["primaryKey"]),
+        foreign_keys=foreign_keys, not_null=required,
+    )
+
+
+def _index(db: sqlite_utils.Database, table: str, columns: Iterable[str]) -> None:
+    # Foreign keys are joined on and facets are grouped by: both want an index.
+    # The primary key's own index already serves its leading column.
+    leading = db[table].pks[0]
+    for column in dict.fromkeys(columns):
+        if column != leading:
+            db[table].create_index([column], find_unique_name=True)
+
+
+def _insert(conn: sqlite3.Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
+    marks = ", ".join("?" for _ in columns)
+    names = ", ".join(f"[{c}]" for c in columns)
+    conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({marks})", rows)
+
+
+def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
+    return [f"dataset/tables/{table}.csv: row {rowid} points at a {parent} row that does not exist"
+            for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()]
+
+
+def load(db: sqlite_utils.Database, layout: Layout, package: dict) -> dict[str, int]:
+    """Create every table, load every row in one transaction, then index and full-text index them."""
+    resources = table_resources(package)
+    by_name = {r["name"]: r for r in resources}
+    if "articles" not in by_name:
+        raise PackageError([f"{layout.rel(layout.datapackage)}: no articles resource; run `make build`"])
+    data = {r["name"]: read_table(layout, r) for r in resources}
+    seeds = seed_rows(layout, by_name["articles"], data["articles"])
+    for resource in resources:
+        _create(db, resource)
+    db[SEEDS].create({"article_id": str, "seed_file": str, "sha256": str, "text": str}, pk="article_id",
+                     foreign_keys=[("article_id", "articles", "article_id")], not_null=["seed_file", "sha256", "text"])
+    with db.conn:  # one transaction for every row: loading commits once
+        for resource in resources:
+            _insert(db.conn, resource["name"], [f["name"] for f in resource["schema"]["fields"]], data[resource["name"]])
+        _insert(db.conn, SEEDS, ["article_id", "seed_file", "sha256", "text"], seeds)
+    problems = _foreign_key_problems(db.conn)
+    if problems:
+        raise PackageError(problems)
+    for resource in resources:
+        fk_columns = [fk["fields"][0] for fk in resource["schema"].get("foreignKeys", [])]
+        _index(db, resource["name"], [*fk_columns, *_FACETS.get(resource["name"], ())])
+    for table, columns in FULL_TEXT.items():
+        db[table].enable_fts(list(columns), fts_version="FTS5", tokenize="porter")
+    return {name: len(rows) for name, rows in data.items()} | {SEEDS: len(seeds)}
+
+
+def _replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the published files are readable by all
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def build_db(layout: Layout, out_dir: Path | None = None) -> DbOutcome:
+    """Write <out_dir>/dataset.db and the Datasette metadata beside it (out_dir defaults to build/)."""
+    from .datasette_metadata import metadata  # imported here: it uses this module's names
+
+    t0 = time.perf_counter()
+    files = DbFiles.in_dir(out_dir or layout.build_dir)
+    files.db.parent.mkdir(parents=True, exist_ok=True)
+    package = read_package(layout)
+    counts: dict[str, int] = {}
+
+    def write_db(tmp: Path) -> None:
+        conn = sqlite3.connect(tmp)
+        try:
+            # A scratch file that is thrown away on failure needs no journal or fsync.
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            counts.update(load(sqlite_utils.Database(conn), layout, package))
+        finally:
+            conn.close()
+
+    def write_metadata(tmp: Path) -> None:
+        tmp.write_text(json.dumps(metadata(package), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    _replace_atomically(files.db, write_db)
+    _replace_atomically(files.metadata, write_metadata)
+    return DbOutcome(files, counts, time.perf_counter() - t0)

@@ -1,0 +1,166 @@
+"""Check every record once: on every core, and only when it changed. `validate` and `build` run this.
+
+Each record is parsed (the fast reader for canonical form), checked against its seed and the
+registries, and, when valid, turned into its fragment of the published files, in a worker
+process. Outcomes come back in file order, which for valid records is article-id order, so the
+build writes fragments as they arrive and never holds the whole package in memory. Outcomes are
+kept in the record cache (scripts/recordcache.py), so a record whose bytes, seed, registries and
+code are unchanged is not parsed or checked again.
+
+The reference is `validate.validate`: serial, full reader, no cache. The outcome here is the same,
+problem for problem (tests/test_performance_paths.py).
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import multiprocessing
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from schema.record import Record
+
+from .fragments import ArticleSummary, Fragment, fragment
+from .layout import Layout
+from .problems import Problem
+from .recordcache import RecordCache, RecordOutcome, environment_key, seed_print
+from .stageclock import NO_CLOCK, StageClock
+from .validate import Registries, check_file, duplicate_problem, load_registries, parse
+
+# Below this many records to check, starting worker processes costs more than it saves.
+PARALLEL_FROM = 48
+CHUNK = 8  # records handed to a worker at a time
+
+
+@dataclass
+class CheckRun:
+    articles: list[ArticleSummary]  # valid articles, in article-id order
+    registries: Optional[Registries]
+    problems: list[Problem]
+    checked: int = 0  # records parsed and checked in this run (the others came from the cache)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# --- in a worker ---------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _start_worker(layout: Layout, registries: Registries) -> None:
+    _WORKER.update(layout=layout, registries=registries, clock=StageClock())
+    # A worker keeps one record's objects at a time; the collector's full passes over the
+    # imported modules' objects would cost more than the garbage they find.
+    gc.freeze()
+
+
+def check_one(layout: Layout, registries: Registries, path: Path, clock: StageClock) -> RecordOutcome:
+    checked = check_file(layout, registries, path, fast=True, clock=clock)
+    record, display = checked.record, layout.rel(path)
+    seed_file = record.seed.file if record is not None else None
+    outcome = RecordOutcome(display, record.article_id if record else None, seed_file,
+                            seed_print(layout, seed_file) if seed_file is not None else None, checked.problems)
+    if checked.article is not None:
+        outcome.summary, outcome.fragment = fragment(checked.article, clock)
+    return outcome
+
+
+def _work(path: Path) -> tuple[RecordOutcome, dict]:
+    clock = _WORKER["clock"]
+    outcome = check_one(_WORKER["layout"], _WORKER["registries"], path, clock)
+    return outcome, clock.take()
+
+
+def _outcomes(layout: Layout, registries: Registries, paths: list[Path], workers: int, clock: StageClock) -> Iterator[RecordOutcome]:
+    """Check `paths`, yielding outcomes in the same order; in worker processes when there are many."""
+    if workers <= 1 or len(paths) < PARALLEL_FROM:
+        for path in paths:
+            yield check_one(layout, registries, path, clock)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(min(workers, len(paths)), initializer=_start_worker, initargs=(layout, registries)) as pool:
+        for outcome, share in pool.imap(_work, paths, chunksize=CHUNK):
+            clock.add(share)
+            yield outcome
+
+
+# --- in the main process ---------------------------------------------------------------------
+
+def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optional[Callable[[Fragment], None]] = None,
+        workers: Optional[int] = None, use_cache: bool = True, clock: StageClock = NO_CLOCK) -> CheckRun:
+    """Check every record (or `only` these). With `on_fragment`, also hand each valid article's
+    fragment, in article-id order, to the build."""
+    with clock.stage("registries"):
+        registries, problems = load_registries(layout, fast=True)
+    if registries is None:
+        return CheckRun([], None, sorted(problems))
+    files = layout.record_files() if only is None else list(only)
+    with clock.stage("cache", len(files)):
+        cache = RecordCache(layout.build_dir / "cache" / "records.sqlite", environment_key(layout)) if use_cache else None
+        digests, cached = [], {}
+        for path in files:
+            display = layout.rel(path)
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                digest = None  # unreadable: the check says why
+            digests.append(digest)
+            hit = cache.lookup(layout, display, digest) if cache and digest else None
+            if hit is not None:
+                cached[display] = hit
+    misses = [p for p in files if layout.rel(p) not in cached]
+    fresh = _outcomes(layout, registries, misses, workers or default_workers(), clock)
+    articles: list[ArticleSummary] = []
+    seen_ids: dict[str, str] = {}
+    try:
+        for path, digest in zip(files, digests):
+            display = layout.rel(path)
+            outcome = cached.get(display)
+            if outcome is None:
+                outcome = next(fresh)
+                if cache and digest:
+                    with clock.stage("cache"):
+                        cache.store(outcome, digest)
+            if outcome.article_id is None:
+                problems += outcome.problems
+                continue
+            if outcome.article_id in seen_ids:  # as validate.validate: the second record of an article
+                _, loaded, _ = parse(Record, path, display)  # the full reader, for the line
+                problems.append(duplicate_problem(display, loaded, outcome.article_id, seen_ids[outcome.article_id]))
+                continue
+            seen_ids[outcome.article_id] = display
+            problems += outcome.problems
+            if outcome.summary is None:
+                continue
+            articles.append(outcome.summary)
+            if on_fragment is not None:
+                # Valid records are named by their article id, so file order is id order.
+                assert len(articles) < 2 or articles[-2].article_id < outcome.article_id, "records out of id order"
+                frag = outcome.fragment
+                if frag is None and cache:
+                    with clock.stage("cache"):
+                        frag = cache.fragment(display)
+                if frag is None:  # the cache lost it: make it again
+                    frag = check_one(layout, registries, path, clock).fragment
+                on_fragment(frag)
+        if cache and only is None:
+            cache.forget_except({layout.rel(p) for p in files})
+    finally:
+        fresh.close()
+        if cache:
+            with clock.stage("cache"):
+                cache.close()
+    articles.sort(key=lambda a: a.article_id)
+    return CheckRun(articles, registries, sorted(problems), checked=len(misses))

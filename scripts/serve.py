@@ -1,0 +1,62 @@
+"""Serve the database in Datasette, read-only, with this project's plugin, templates and settings.
+
+Datasette runs in this process through its Python API (so it is the venv's Datasette), on uvicorn,
+and says where it is only once it is actually listening. The database is opened immutable: there
+is no write endpoint (Datasette 0.65 has no write API, and no canned query here writes).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import click
+import uvicorn
+from datasette.app import Datasette
+
+from .db import DbFiles
+from .layout import ROOT
+
+PLUGINS = ROOT / "plugins"
+TEMPLATES = ROOT / "templates"
+# static/ is served at /assets/; the plugin adds /assets/browse.css to every page.
+STATIC_MOUNT = ("assets", ROOT / "static")
+SETTINGS = {
+    "sql_time_limit_ms": 1000,  # a runaway query from the SQL box must not tie up the server
+    "facet_time_limit_ms": 500,
+    "max_returned_rows": 1000,
+}
+
+
+def make_datasette(files: DbFiles) -> Datasette:
+    """The Datasette that `make serve` runs; the tests use the same one through its test client."""
+    return Datasette(
+        immutables=[str(files.db)],
+        metadata=json.loads(files.metadata.read_text(encoding="utf-8")),
+        plugins_dir=str(PLUGINS),
+        template_dir=str(TEMPLATES),
+        static_mounts=[(STATIC_MOUNT[0], str(STATIC_MOUNT[1]))],
+        settings=SETTINGS,
+    )
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """A uvicorn server that prints the URL once the socket is listening (not before)."""
+
+    def __init__(self, config: uvicorn.Config, url: str):
+        super().__init__(config)
+        self.url = url
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            click.echo(f"Serving the dataset at {self.url} (Ctrl-C to stop)")
+
+
+async def _run(ds: Datasette, host: str, port: int) -> None:
+    await ds.invoke_startup()
+    config = uvicorn.Config(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+    await _AnnouncingServer(config, f"http://{host}:{port}/").serve()
+
+
+def serve(files: DbFiles, host: str, port: int) -> None:
+    asyncio.run(_run(make_datasette(files), host, port))

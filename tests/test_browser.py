@@ -1,0 +1,182 @@
+"""A researcher's walk through `make serve` in a real browser (Debian's Chromium, driven by Playwright).
+
+The server is the real command (`python -m scripts serve`) on a free port, over a scratch copy of the
+project holding every real article plus the fixture article 900 with markup in its records. Each
+page is saved to test-artifacts/screenshots/ for a person to look at.
+"""
+from __future__ import annotations
+
+import csv
+import queue
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from scripts.layout import ROOT
+
+from .datasette_helpers import HOSTILE_ACTOR, HOSTILE_CLAIM, HOSTILE_PROPOSITION, hostile_project
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+READY = "Serving the dataset at "
+START_TIMEOUT = 60
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Chromium not installed at {CHROMIUM}: apt-get install chromium"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return hostile_project(tmp_path_factory.mktemp("browse") / "project", real=True)
+
+
+@pytest.fixture(scope="module")
+def server(project):
+    """`python -m scripts serve` on a free port; yields its URL once it says it is serving."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "scripts", "serve", "--root", str(project.root), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    output = []
+    try:
+        while True:
+            try:
+                line = lines.get(timeout=START_TIMEOUT)
+            except queue.Empty:
+                pytest.fail(f"the server said nothing for {START_TIMEOUT}s:\n{''.join(output)}")
+            output.append(line)
+            if line.startswith(READY):
+                url = line[len(READY):].split()[0]
+                assert url == f"http://127.0.0.1:{port}/"
+                break
+            if proc.poll() is not None and lines.empty():
+                pytest.fail(f"the server exited ({proc.returncode}):\n{''.join(output)}")
+        yield url.rstrip("/")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    page.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def _shot(page, name: str, full_page: bool = False) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+def _rows(project, table: str) -> list[dict]:
+    with (project.tables / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_index_search_and_facet(page, server):
+    page.goto(server + "/")
+    assert page.get_by_role("link", name="Corroboration matrix").is_visible()
+    assert page.get_by_role("link", name="Article 004: US and Russia Restart Military Talks", exact=False).is_visible()
+    _shot(page, "index")
+
+    page.goto(server + "/dataset/claims")
+    page.fill("#_search", "prisoner")
+    page.press("#_search", "Enter")
+    page.wait_for_url("**_search=prisoner**")
+    statements = page.locator("td.col-statement").all_inner_texts()
+    assert statements and all("prisoner" in s.lower() for s in statements)
+    _shot(page, "search", full_page=True)
+
+    page.goto(server + "/dataset/claims")
+    page.locator('.facet-info[data-column="kind"] a', has_text="quote").first.click()
+    page.wait_for_url("**kind=quote**")
+    kinds = page.locator("td.col-kind").all_inner_texts()
+    assert kinds and set(kinds) == {"quote"}
+    assert page.locator("td.col-speaker_id", has_text="U.S. European Command").count() > 0  # labels, not ids
+    _shot(page, "facet", full_page=True)
+
+
+def test_article_page_highlights_evidence_and_links_it(page, server, project):
+    page.goto(server + "/-/article/004")
+    article = next(a for a in _rows(project, "articles") if a["article_id"] == "004")
+    seed = (project.root / article["seed_file"]).read_text(encoding="utf-8")
+    assert page.locator(".seed-text").evaluate("el => el.textContent") == seed  # nothing lost or repeated
+    furniture = page.locator(".region.furniture").first
+    assert furniture.is_visible()
+    assert furniture.evaluate("el => getComputedStyle(el, '::before').content").startswith('"Page furniture')
+    claim = page.locator('a.ev.ev-claim[href="/dataset/claims/004-c01"]').first
+    assert claim.is_visible()
+    assert claim.evaluate("el => getComputedStyle(el).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    colours = {kind: page.locator(f"a.ev.ev-{kind}").first.evaluate("el => getComputedStyle(el).backgroundColor")
+               for kind in ("claim", "figure", "skip", "metadata")}
+    assert len(set(colours.values())) == len(colours), colours
+    _shot(page, "article")
+
+    claim.click()
+    page.wait_for_url("**/dataset/claims/004-c01")
+    statement = next(c["statement"] for c in _rows(project, "claims") if c["claim_id"] == "004-c01")
+    assert page.get_by_text(statement).first.is_visible()
+    _shot(page, "claim-row")
+
+
+def test_corroboration_matrix(page, server, project):
+    page.goto(server + "/-/corroboration")
+    rows = page.locator("table.matrix tbody tr")
+    assert rows.count() == len(_rows(project, "propositions"))
+    counts = [int(n.split()[0]) for n in page.locator("table.matrix td.n").all_inner_texts()]  # "1 single source"
+    assert counts == sorted(counts, reverse=True)
+    _shot(page, "matrix", full_page=True)
+    link = page.locator("table.matrix td.cell a.claim").first
+    claim_id = link.get_attribute("title").split()[0]
+    assert claim_id.endswith("-" + link.inner_text())
+    link.click()
+    page.wait_for_url(f"**/dataset/claims/{claim_id}")
+
+
+@pytest.mark.parametrize("path, visible", [
+    pytest.param("/-/article/900", None, id="article"),
+    pytest.param("/dataset/claims/900-c01", HOSTILE_CLAIM, id="claim-row"),
+    pytest.param("/dataset/claims?article_id=900", HOSTILE_ACTOR, id="claims"),
+    pytest.param("/-/corroboration", HOSTILE_PROPOSITION, id="matrix"),
+])
+def test_markup_in_records_is_shown_as_text_and_runs_nothing(page, server, request, path, visible):
+    page.goto(server + path)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    if visible:
+        assert page.get_by_text(visible, exact=False).first.is_visible()
+    else:  # the article page: the claim's words are highlighted, its statement is in the hover title
+        assert page.locator('a.ev.ev-claim[href="/dataset/claims/900-c01"]').first.get_attribute("title").endswith(HOSTILE_CLAIM)
+    _shot(page, f"hostile-{request.node.callspec.id}")

@@ -1,0 +1,356 @@
+"""Browsing the dataset in Datasette, through Datasette's own test client: every table, facet, canned
+query, article page and the corroboration matrix, and hostile text shown as text."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from schema.tables import TABLES
+from schema.vocab import Stance
+from scripts.canned_queries import QUERIES
+from scripts.corroboration import MIXED, SILENT, matrix
+from scripts.db import DATABASE, build_db
+from scripts.highlight import Evidence, regions
+
+from .conftest import cli
+from .datasette_helpers import (HOSTILE_ACTOR, HOSTILE_CLAIM, HOSTILE_PROPOSITION, SCRIPT, TEMPLATE, Site, build_site,
+                                escaped, hostile_project, text_of)
+
+
+@pytest.fixture(scope="module")
+def site(layout, tmp_path_factory):
+    """The committed package, served as `make serve` serves it."""
+    site = Site(build_db(layout, tmp_path_factory.mktemp("site")).files)
+    yield site
+    site.close()
+
+
+def _articles(tables):
+    return {a["article_id"]: a for a in tables["articles"]}
+
+
+# --- tables, facets, labels, search --------------------------------------------------------------
+
+@pytest.mark.parametrize("model", TABLES, ids=lambda m: m.TABLE.name)
+def test_every_table_page_shows_its_rows(site, tables, model):
+    spec = model.TABLE
+    page = site.get(f"/{DATABASE}/{spec.name}").text
+    assert escaped(spec.title) in page and escaped(spec.description) in page
+    assert f"{len(tables[spec.name]):,} row" in page
+    first = tables[spec.name][0]
+    assert escaped(first[spec.primary_key[-1]]) in page
+
+
+def test_claims_page_shows_statements_and_speaker_names(site, tables):
+    page = site.get(f"/{DATABASE}/claims").text
+    assert escaped(tables["claims"][0]["statement"]) in page
+    assert "U.S. European Command" in page  # speaker_id rendered as the actor's name (label_column)
+
+
+@pytest.mark.parametrize("model", [m for m in TABLES if m.TABLE.facets], ids=lambda m: m.TABLE.name)
+def test_default_facets_are_shown_with_their_values(site, tables, model):
+    spec = model.TABLE
+    facets = site.get(f"/{DATABASE}/{spec.name}.json").json()["facet_results"]
+    assert list(facets) == list(spec.facets)
+    for column in spec.facets:
+        counts = {r["value"]: r["count"] for r in facets[column]["results"]}
+        expected = {}
+        for row in tables[spec.name]:
+            if row[column]:
+                expected[row[column]] = expected.get(row[column], 0) + 1
+        assert {k: v for k, v in counts.items() if k is not None} == expected, column
+    page = site.get(f"/{DATABASE}/{spec.name}").text
+    for column in spec.facets:
+        assert f'data-column="{column}"' in page
+
+
+def test_facet_on_a_foreign_key_shows_names(site):
+    facet = site.get(f"/{DATABASE}/claims.json").json()["facet_results"]["speaker_id"]
+    assert "U.S. European Command" in {r["label"] for r in facet["results"]}
+    page = site.get(f"/{DATABASE}/claims?speaker_id=us-european-command").text
+    assert "U.S. European Command" in page
+
+
+def test_full_text_search_finds_a_claim(site, tables):
+    claim = next(c for c in tables["claims"] if "prisoner" in c["statement"].lower())
+    other = next(c for c in tables["claims"] if "prison" not in (c["statement"] + c["quote"]).lower())
+    page = site.get(f"/{DATABASE}/claims?_search=prisoner").text
+    assert f'/{DATABASE}/claims/{claim["claim_id"]}"' in page
+    assert f'/{DATABASE}/claims/{other["claim_id"]}"' not in page
+
+
+def test_markup_in_a_search_is_harmless(site):
+    page = site.get(f"/{DATABASE}/claims?_search=%3Cscript%3E%22").text
+    assert "<script>\"" not in page
+
+
+# --- links between the pages ---------------------------------------------------------------------
+
+def test_index_links_articles_matrix_and_queries(site, tables):
+    page = site.get("/").text
+    for article in tables["articles"]:
+        assert f'href="/-/article/{article["article_id"]}"' in page
+    assert 'href="/-/corroboration"' in page
+    for name, query in QUERIES.items():
+        assert f'href="/{DATABASE}/{name}"' in page and escaped(query["title"]) in page
+
+
+def test_articles_table_and_quotes_link_to_article_pages(site, tables):
+    page = site.get(f"/{DATABASE}/articles").text
+    for article in tables["articles"]:
+        assert f'href="/-/article/{article["article_id"]}"' in page
+    claim = tables["claims"][0]
+    page = site.get(f"/{DATABASE}/claims/{claim['claim_id']}").text
+    assert f'href="/-/article/{claim["article_id"]}#claim-{claim["claim_id"]}"' in page
+
+
+# --- canned queries ------------------------------------------------------------------------------
+
+def _query(site, name, **params):
+    args = "&".join(f"{k}={v}" for k, v in params.items())
+    return site.get(f"/{DATABASE}/{name}.json?_shape=array&{args}").json()
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_every_canned_query_page_answers(site, name):
+    page = site.get(f"/{DATABASE}/{name}?speaker=us-european-command").text
+    assert escaped(QUERIES[name]["title"]) in page
+
+
+def test_propositions_by_support_lists_the_supporting_articles(site, tables):
+    rows = _query(site, "propositions_by_support")
+    assert [r["proposition_id"] for r in rows] == [p["proposition_id"] for p in sorted(
+        tables["propositions"], key=lambda p: (-int(p["n_articles"]), -int(p["n_articles_contradicting"]), p["proposition_id"]))]
+    titles = {a: t["title"] or "(no title)" for a, t in _articles(tables).items()}
+    by_id = {p["proposition_id"]: p for p in tables["propositions"]}
+    for row in rows:
+        supporting = [a for a in by_id[row["proposition_id"]]["articles"].split(";") if a]
+        assert (row["supporting_articles"] or "") == " | ".join(f"{a}: {titles[a]}" for a in supporting)
+
+
+def test_single_source_claims(site, tables):
+    n_articles = {p["proposition_id"]: int(p["n_articles"]) for p in tables["propositions"]}
+    expected = sorted(c["claim_id"] for c in tables["claims"] if not c["proposition_id"] or n_articles[c["proposition_id"]] <= 1)
+    assert [r["claim_id"] for r in _query(site, "single_source_claims")] == expected
+
+
+def test_figures_with_claims(site, tables):
+    statements = {c["claim_id"]: c["statement"] for c in tables["claims"]}
+    rows = _query(site, "figures_with_claims")
+    assert [r["figure_id"] for r in rows] == [f["figure_id"] for f in tables["figures"]]
+    for row in rows:
+        assert row["claim"] == statements.get(row["claim_id"])
+
+
+def test_said_by_speaker(site, tables):
+    claims = sorted(c["claim_id"] for c in tables["claims"] if c["speaker_id"] == "us-european-command")
+    figures = sorted(f["figure_id"] for f in tables["figures"] if f["actor_id"] == "us-european-command")
+    assert claims
+    by_id = [r["id"] for r in _query(site, "said_by_speaker", speaker="us-european-command")]
+    assert by_id == sorted(claims + figures)
+    assert [r["id"] for r in _query(site, "said_by_speaker", speaker="u.s.+european+command")] == by_id
+    assert _query(site, "said_by_speaker", speaker="nobody") == []
+
+
+def test_contradictions_and_qualifications(site, tables):
+    wanted = {Stance.contradicts.value, Stance.qualifies.value}
+    expected = {c["claim_id"] for c in tables["claims"] if c["stance"] in wanted}
+    assert {r["claim_id"] for r in _query(site, "contradictions_and_qualifications")} == expected
+
+
+# --- the article pages ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def article_pages(site, tables):
+    return {a: site.get(f"/-/article/{a}").text for a in _articles(tables)}
+
+
+def test_article_page_shows_the_seed_text_exactly_once(article_pages, tables, seed_texts):
+    for article_id, page in article_pages.items():
+        seed = seed_texts[Path(_articles(tables)[article_id]["seed_file"]).name]
+        assert text_of(page, "seed-text") == seed, f"article {article_id}: text lost or repeated"
+
+
+def test_article_page_shows_metadata_and_sets_furniture_apart(article_pages, tables):
+    for article_id, page in article_pages.items():
+        article = _articles(tables)[article_id]
+        assert escaped(article["title"] or "(no title printed)") in page
+        assert escaped(article["published"] or "(no date)") in page and f"({article['published_basis']})" in page
+        if int(article["body_start"]) > 0:
+            assert 'class="region region-before furniture"' in page
+            assert f"Page furniture before the article body (characters 0–{article['body_start']})" in page
+    credited = [c for c in tables["credits"]]
+    for credit in credited:
+        assert f'href="/{DATABASE}/actors/{credit["actor_id"]}"' in article_pages[credit["article_id"]]
+
+
+@pytest.mark.parametrize("table, kind, id_column", [
+    ("claims", "claim", "claim_id"), ("figures", "figure", "figure_id"), ("skips", "skip", "skip_id"),
+    ("mentions", "mention", "mention_id"),
+])
+def test_every_evidence_span_is_highlighted_and_linked(article_pages, tables, table, kind, id_column):
+    for row in tables[table]:
+        page = article_pages[row["article_id"]]
+        assert f'id="{kind}-{row[id_column]}"' in page, row[id_column]
+        # Each span's words carry its colour somewhere, and something on the page links to its row.
+        assert f'href="/{DATABASE}/{table}/{row[id_column]}"' in page, row[id_column]
+        assert f"ev-{kind}" in page
+
+
+def test_a_claim_highlight_links_to_its_claim(article_pages):
+    page = article_pages["004"]
+    link = re.search(r'<a class="ev ev-claim" href="([^"]+)" title="claim: 004-c01 ', page)
+    assert link and link.group(1) == f"/{DATABASE}/claims/004-c01"
+
+
+def test_unknown_article_is_a_404(site):
+    assert "No article" in site.get("/-/article/999", status=404).text
+    page = site.get("/-/article/~3Cscript~3Ealert(1)", status=404).text  # Datasette's tilde-encoding of %3C
+    assert "No article &#39;&lt;script&gt;alert(1)&#39;" in page and "<script>alert" not in page
+
+
+def test_quote_cells_without_their_article_column_are_plain_text(site, tables):
+    # Without article_id in the row there is nowhere to link to; the page must still render.
+    for columns in ("_nocol=article_id", "_col=quote"):
+        page = site.get(f"/{DATABASE}/claims?{columns}").text
+        assert escaped(tables["claims"][0]["quote"]) in page and "/-/article/" not in page
+
+
+# --- the corroboration matrix --------------------------------------------------------------------
+
+def test_matrix_shows_every_proposition_by_support(site, tables):
+    page = site.get("/-/corroboration").text
+    order = [m.group(1) for m in re.finditer(rf'<th scope="row"><a href="/{DATABASE}/propositions/([^"]+)"', page)]
+    props = {p["proposition_id"]: p for p in tables["propositions"]}
+    assert sorted(order) == sorted(props)
+    counts = [int(props[p]["n_articles"]) for p in order]
+    assert counts == sorted(counts, reverse=True)
+    for claim in tables["claims"]:
+        if claim["proposition_id"]:
+            assert f'href="/{DATABASE}/claims/{claim["claim_id"]}"' in page
+    for article in tables["articles"]:
+        assert f'href="/-/article/{article["article_id"]}"' in page
+    assert "state-silent" in page and "state-supports" in page
+
+
+def test_matrix_cells():
+    counts = {"n_articles_contradicting": 0, "n_articles_qualifying": 0}
+    props = [{"proposition_id": "p", "statement": "P", "n_articles": 1, **counts, "n_articles_contradicting": 1},
+             {"proposition_id": "q", "statement": "Q", "n_articles": 2, **counts}]
+    claims = [{"claim_id": "001-c01", "article_id": "001", "proposition_id": "p", "stance": "supports", "statement": "s"},
+              {"claim_id": "002-c01", "article_id": "002", "proposition_id": "p", "stance": "contradicts", "statement": "s"},
+              {"claim_id": "002-c02", "article_id": "002", "proposition_id": "p", "stance": "supports", "statement": "s"}]
+    rows = matrix(props, ["001", "002", "003"], claims)
+    assert [r.proposition_id for r in rows] == ["q", "p"]
+    p = rows[1]
+    assert [c.state for c in p.cells] == ["supports", MIXED, SILENT]
+    assert [c.claim_id for c in p.cells[1].claims] == ["002-c01", "002-c02"]
+    assert p.single_source and not rows[0].single_source
+
+
+# --- overlapping spans ---------------------------------------------------------------------------
+
+def _span(kind, start, end, i=0):
+    return Evidence(kind, f"{kind}{i}", start, end, "label", f"/{kind}{i}")
+
+
+def test_nested_and_crossing_spans_split_into_segments():
+    text = "The United States and Russia agreed."
+    claim, mention, crossing = _span("claim", 0, 36), _span("mention", 4, 17), _span("figure", 10, 30)
+    (body,) = regions(text, [claim, mention, crossing], 0, len(text))
+    assert [s.text for s in body.segments] == ["The ", "United", " States", " and Russia a", "greed."]
+    assert [s.link.id for s in body.segments] == ["claim0", "mention0", "mention0", "figure0", "claim0"]
+    assert body.segments[2].kinds == ["claim", "figure", "mention"]
+    assert [(o.evidence.id, o.tag) for o in body.segments[0].opening] == [("claim0", "claim0")]
+    assert [(o.evidence.id, o.tag) for o in body.segments[1].opening] == [("mention0", "")]
+
+
+def test_a_span_hidden_by_another_gets_a_visible_tag():
+    text = "the two countries agreed"
+    first, second = _span("mention", 0, 17, 1), _span("mention", 0, 17, 2)
+    (body,) = regions(text, [first, second], 0, len(text))
+    assert body.segments[0].link == second
+    assert [(o.evidence, o.tag) for o in body.segments[0].opening] == [(first, "label"), (second, "")]
+
+
+def test_furniture_regions_are_cut_at_the_body():
+    before, body, after = regions("HEAD body TAIL", [_span("claim", 5, 9)], 5, 9)
+    assert (before.part, before.furniture, body.part, after.part) == ("before", True, "body", "after")
+    assert "".join(s.text for s in before.segments) == "HEAD "
+    assert [s.text for s in after.segments] == [" TAIL"]
+
+
+@given(st.text(min_size=0, max_size=60),
+       st.lists(st.tuples(st.sampled_from(["claim", "figure", "skip", "mention"]), st.integers(-5, 70), st.integers(0, 40)),
+                max_size=12),
+       st.integers(0, 70), st.integers(0, 70))
+def test_segments_always_give_the_text_back(text, raw, body_start, body_end):
+    spans = [_span(kind, start, start + length, i) for i, (kind, start, length) in enumerate(raw)]
+    parts = regions(text, spans, body_start, body_end)
+    assert "".join(s.text for r in parts for s in r.segments) == text
+    for region in parts:
+        for segment in region.segments:
+            end = segment.start + len(segment.text)
+            assert segment.text and all(e.start <= segment.start and end <= e.end for e in segment.covering)
+            inside = [e for e in spans if e.start <= segment.start and end <= e.end and e.end <= len(text) and e.start >= 0]
+            assert len(segment.covering) == len(inside)
+
+
+# --- read-only -----------------------------------------------------------------------------------
+
+def test_the_site_is_read_only(site):
+    assert site.datasette.databases[DATABASE].is_mutable is False
+    for path in (f"/{DATABASE}/said_by_speaker", f"/{DATABASE}/claims", "/-/article/004"):
+        assert site.post(path, {"speaker": "x"}).status_code == 405, path
+
+
+def test_styles_are_served(site):
+    assert ".ev-claim" in site.get("/assets/browse.css").text
+    assert 'href="/assets/browse.css"' in site.get("/").text
+
+
+# --- hostile text --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    layout = hostile_project(tmp_path_factory.mktemp("hostile") / "project")
+    site = Site(build_site(layout))
+    yield site
+    site.close()
+
+
+def _shows_as_text(page: str, text: str) -> None:
+    assert escaped(text) in page
+    assert SCRIPT not in page
+    assert "window.__pwned=1</script>" not in page
+    assert "<img src=x" not in page
+
+
+def test_hostile_text_is_shown_as_text_everywhere(hostile_site):
+    article = hostile_site.get("/-/article/900").text
+    _shows_as_text(article, HOSTILE_CLAIM)  # in the claim's hover title
+    assert escaped(HOSTILE_ACTOR) in article  # the speaker of claim 900-c02, in its hover title
+    claims = hostile_site.get(f"/{DATABASE}/claims").text
+    _shows_as_text(claims, HOSTILE_CLAIM)
+    assert escaped(HOSTILE_ACTOR) in claims  # the speaker column's label
+    matrix_page = hostile_site.get("/-/corroboration").text
+    _shows_as_text(matrix_page, HOSTILE_PROPOSITION)
+    row = hostile_site.get(f"/{DATABASE}/claims/900-c01").text
+    _shows_as_text(row, HOSTILE_CLAIM)
+    for page in (article, claims, matrix_page, row):
+        assert TEMPLATE in page.replace("&#34;", '"') or escaped(TEMPLATE) in page
+        assert "restart 49 military" not in page and "restore 49 military" not in page
+
+
+def test_serve_refuses_to_serve_a_package_that_does_not_build(fixture_project):
+    record = fixture_project.records / "900.yaml"
+    record.write_text(record.read_text().replace("kind: report", "kind: rumour", 1))
+    result = cli("serve", "--root", str(fixture_project.root), "--port", "0")
+    assert result.exit_code == 1
+    assert "dataset/records/900.yaml:" in result.output and "[invalid-value]" in result.output
+    assert "nothing is served" in result.output and "Serving" not in result.output
+    assert not (fixture_project.build_dir / f"{DATABASE}.db").exists()

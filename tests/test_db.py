@@ -1,0 +1,217 @@
+"""The SQLite database Datasette serves: built from the published package, the same tables, keys and rows."""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+
+import pytest
+
+from schema.tables import TABLES
+from scripts.build import build
+from scripts.canned_queries import QUERIES
+from scripts.datasette_metadata import metadata
+from scripts.db import DATABASE, FULL_TEXT, SEEDS, PackageError, build_db, read_package, table_resources
+
+from .conftest import cli
+
+SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "FLOAT", "boolean": "INTEGER", "date": "TEXT"}
+
+
+@pytest.fixture(scope="module")
+def built(layout, tmp_path_factory):
+    return build_db(layout, tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture
+def published(real_copy):
+    """A scratch copy of the project with its package built (the tests break it on purpose)."""
+    outcome = build(real_copy)
+    assert not outcome.problems
+    return real_copy
+
+
+@pytest.fixture(scope="module")
+def conn(built):
+    connection = sqlite3.connect(built.files.db)
+    connection.row_factory = sqlite3.Row
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def package(layout):
+    return read_package(layout)
+
+
+def test_every_published_table_is_a_table_with_the_same_columns_and_types(conn, package):
+    for resource in table_resources(package):
+        columns = [(c["name"], c["type"]) for c in conn.execute(f"PRAGMA table_info([{resource['name']}])")]
+        expected = [(f["name"], SQL_TYPES[f["type"]]) for f in resource["schema"]["fields"]]
+        assert columns == expected, resource["name"]
+    assert {r["name"] for r in table_resources(package)} == {m.TABLE.name for m in TABLES}
+
+
+def test_row_counts_match_the_csvs(built, tables):
+    for name, rows in tables.items():
+        assert built.rows[name] == len(rows), name
+    assert built.rows[SEEDS] == len(tables["articles"])
+
+
+def test_primary_and_foreign_keys_are_declared_and_hold(conn, package):
+    for resource in table_resources(package):
+        name, schema = resource["name"], resource["schema"]
+        pk = [c["name"] for c in sorted(conn.execute(f"PRAGMA table_info([{name}])"), key=lambda c: c["pk"]) if c["pk"]]
+        assert pk == schema["primaryKey"], name
+        declared = {(fk["from"], fk["table"], fk["to"]) for fk in conn.execute(f"PRAGMA foreign_key_list([{name}])")}
+        assert declared == {(fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0])
+                            for fk in schema.get("foreignKeys", [])}, name
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_foreign_key_and_facet_columns_are_indexed(conn, package):
+    facets = {m.TABLE.name: m.TABLE.facets for m in TABLES}
+    for resource in table_resources(package):
+        name = resource["name"]
+        leading = {conn.execute(f"PRAGMA index_info([{i['name']}])").fetchone()["name"]
+                   for i in conn.execute(f"PRAGMA index_list([{name}])")}
+        wanted = {fk["fields"][0] for fk in resource["schema"].get("foreignKeys", [])} | set(facets[name])
+        assert wanted <= leading, f"{name}: no index on {wanted - leading}"
+
+
+def test_values_are_typed_and_empty_cells_are_null(conn, tables):
+    row = conn.execute("select * from figures where figure_id = ?", [tables["figures"][0]["figure_id"]]).fetchone()
+    csv_row = tables["figures"][0]
+    for column in ("value", "value_min", "value_max"):
+        assert row[column] == (float(csv_row[column]) if csv_row[column] else None)
+    assert row["approximate"] == (1 if csv_row["approximate"] == "true" else 0)
+    assert {r[0] for r in conn.execute("select distinct typeof(hedged) from claims")} == {"integer"}
+    assert {r[0] for r in conn.execute("select distinct typeof(start) from claims")} == {"integer"}
+    assert conn.execute("select count(*) from claims where speaker_id = ''").fetchone()[0] == 0
+    assert conn.execute("select count(*) from claims where speaker_id is null").fetchone()[0] == \
+        sum(1 for c in tables["claims"] if not c["speaker_id"])
+
+
+def test_seed_texts_are_the_published_seeds(conn, tables, layout):
+    for article in tables["articles"]:
+        seed = conn.execute(f"select * from {SEEDS} where article_id = ?", [article["article_id"]]).fetchone()
+        assert seed["seed_file"] == article["seed_file"]
+        assert seed["text"] == (layout.root / article["seed_file"]).read_text(encoding="utf-8")
+        assert hashlib.sha256(seed["text"].encode("utf-8")).hexdigest() == article["seed_sha256"]
+
+
+def test_full_text_search_finds_words_in_claims_titles_and_texts(conn, tables):
+    claim = next(c for c in tables["claims"] if "prisoner" in c["statement"].lower())
+    found = [r[0] for r in conn.execute(
+        "select c.claim_id from claims_fts f join claims c on c.rowid = f.rowid where claims_fts match 'prisoner'")]
+    assert claim["claim_id"] in found
+    assert all("prison" in c["statement"].lower() + c["quote"].lower() for c in tables["claims"] if c["claim_id"] in found)
+    # Porter stemming: the stem finds its inflections.
+    assert conn.execute("select count(*) from claims_fts where claims_fts match 'agree'").fetchone()[0] > 0
+    assert conn.execute("select count(*) from articles_fts where articles_fts match 'restart'").fetchone()[0] > 0
+    assert conn.execute(f"select count(*) from {SEEDS}_fts where {SEEDS}_fts match 'Abu Dhabi'").fetchone()[0] > 0
+    assert set(FULL_TEXT) == {"articles", "claims", SEEDS}
+
+
+def test_rebuilding_gives_the_same_database(layout, built, tmp_path):
+    again = build_db(layout, tmp_path)
+    dump = lambda path: list(sqlite3.connect(path).iterdump())  # noqa: E731
+    assert dump(again.files.db) == dump(built.files.db)
+    assert again.files.metadata.read_text() == built.files.metadata.read_text()
+
+
+def _edit(path, old: str, new: str) -> str:
+    """Replace text in a CSV byte for byte (its CRLF line ends kept); returns the old text."""
+    text = path.read_bytes().decode("utf-8")
+    assert old in text
+    path.write_bytes(text.replace(old, new, 1).encode("utf-8"))
+    return text
+
+
+def test_the_build_is_atomic_and_a_broken_package_is_located(published, tmp_path):
+    out = tmp_path / "out"
+    first = build_db(published, out)
+    before = first.files.db.read_bytes()
+    _edit(published.tables / "claims.csv", "004-c01,004,", "004-c01,004x,")
+    with pytest.raises(PackageError) as info:
+        build_db(published, out)
+    assert info.value.problems == ["dataset/tables/claims.csv: differs from its hash in datapackage.json "
+                                   "(edited by hand or stale); run `make build`"]
+    assert first.files.db.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["dataset.db", "metadata.json"], "a temporary file was left behind"
+
+
+def _rehash(layout, name: str) -> None:
+    """Make datapackage.json agree with a hand-edited CSV, so the loader's own checks are reached."""
+    package = json.loads(layout.datapackage.read_text())
+    path = layout.tables / f"{name}.csv"
+    for resource in package["resources"]:
+        if resource["name"] == name:
+            resource["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    layout.datapackage.write_text(json.dumps(package))
+
+
+def test_dangling_foreign_keys_and_bad_values_are_located(published, tmp_path):
+    claims = published.tables / "claims.csv"
+    text = _edit(claims, "004-c01,004,", "004-c01,999,")
+    _rehash(published, "claims")
+    with pytest.raises(PackageError) as info:
+        build_db(published, tmp_path)
+    assert len(info.value.problems) == 1 and "claims.csv: row" in info.value.problems[0] and "articles" in info.value.problems[0]
+
+    lines = text.split("\r\n")
+    line = next(i for i, row in enumerate(lines) if row.startswith("004-c01,"))
+    lines[line] = lines[line].replace(",false,", ",maybe,", 1)
+    claims.write_bytes("\r\n".join(lines).encode("utf-8"))
+    _rehash(published, "claims")
+    with pytest.raises(PackageError) as info:
+        build_db(published, tmp_path)
+    assert info.value.problems == [f"dataset/tables/claims.csv:{line + 1}: hedged: 'maybe' is not a valid boolean"]
+
+
+def test_db_command_reports_problems_without_a_traceback(published):
+    (published.seeds / "004_1b4dc4a5edc3487e.txt").write_text("changed", encoding="utf-8")
+    result = cli("db", "--root", str(published.root))
+    assert result.exit_code == 1
+    assert "seeds/004_1b4dc4a5edc3487e.txt: sha256 differs" in result.output
+    assert "Traceback" not in result.output
+    published.datapackage.unlink()
+    result = cli("db", "--root", str(published.root))
+    assert result.exit_code == 1 and "datapackage.json: missing; run `make build` first" in result.output
+
+
+def test_db_command_writes_the_database_and_metadata(published):
+    result = cli("db", "--root", str(published.root))
+    assert result.exit_code == 0, result.output
+    assert (published.build_dir / f"{DATABASE}.db").is_file()
+    written = json.loads((published.build_dir / "metadata.json").read_text())
+    assert written["databases"][DATABASE]["queries"].keys() == QUERIES.keys()
+
+
+# --- the Datasette metadata: generated from the models and datapackage.json -----------------------
+
+def test_metadata_comes_from_the_models_and_the_package(package):
+    meta = metadata(package)
+    assert meta["title"] == package["title"]
+    assert (meta["license"], meta["license_url"]) == (package["licenses"][0]["name"], package["licenses"][0]["path"])
+    tables = meta["databases"][DATABASE]["tables"]
+    fields = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in table_resources(package)}
+    for model in TABLES:
+        spec, table = model.TABLE, tables[model.TABLE.name]
+        assert (table["title"], table["description"]) == (spec.title, spec.description)
+        assert table.get("facets", []) == list(spec.facets)
+        assert table.get("sort") == spec.sort
+        assert table.get("label_column") == spec.label_column
+        assert list(table["columns"]) == list(model.model_fields)
+        for name, description in table["columns"].items():
+            assert description.startswith(fields[spec.name][name]["description"])
+    assert "unit" in tables["figures"]["columns"]["value"]
+    assert tables["claims"]["fts_table"] == "claims_fts"
+    assert tables[SEEDS]["hidden"] is True
+    assert "not relicensed" in tables[SEEDS]["title"]
+
+
+def test_canned_queries_only_read(package):
+    for name, query in metadata(package)["databases"][DATABASE]["queries"].items():
+        assert not query.get("write"), name
+        assert query["sql"].lstrip().lower().startswith("select"), name
