@@ -3,7 +3,9 @@ query, article page and the corroboration matrix, and hostile text shown as text
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given
@@ -354,3 +356,27 @@ def test_serve_refuses_to_serve_a_package_that_does_not_build(fixture_project):
     assert "dataset/records/900.yaml:" in result.output and "[invalid-value]" in result.output
     assert "nothing is served" in result.output and "Serving" not in result.output
     assert not (fixture_project.build_dir / f"{DATABASE}.db").exists()
+
+
+# --- queries from strangers -----------------------------------------------------------------------
+
+SLOW_SQL = ("with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000000) "
+            "select count(*) from n")
+
+
+def test_a_slow_query_is_cut_off_by_the_time_limit(site):
+    started = time.perf_counter()
+    response = site.get(f"/{DATABASE}.json?sql={quote(SLOW_SQL)}", status=400)
+    elapsed = time.perf_counter() - started
+    assert "SQL query took too long" in response.text or "interrupted" in response.text
+    assert elapsed < 5, f"the 1 s limit did not stop the query ({elapsed:.1f}s)"
+
+
+@pytest.mark.parametrize("sql", ["delete from claims", "update claims set statement = 'x'", "drop table claims",
+                                 "insert into claims (claim_id) values ('x')", "attach database '/tmp/x.db' as x",
+                                 "pragma writable_schema = 1"])
+def test_writing_sql_is_refused(site, tables, sql):
+    response = site.get(f"/{DATABASE}.json?sql={quote(sql)}", status=400)
+    assert "Statement must be a SELECT" in response.text or "not allowed" in response.text.lower() or "readonly" in response.text.lower()
+    count = site.get(f"/{DATABASE}/claims.json?_size=0&_shape=objects").json()["filtered_table_rows_count"]
+    assert count == len(tables["claims"])
