@@ -33,8 +33,9 @@ validate: $(STAMP) ## Validate records, registries and seeds (every problem, wit
 build: $(STAMP) ## Build the package: tables, records.json, datapackage.json, codebook, JSON Schemas
 	$(PY) -m scripts build
 
-check: $(STAMP) ## Fail if a generated file is stale or a record is not in canonical form
+check: $(STAMP) ## Fail if a generated file is stale, a table breaks its schema or a record is not canonical
 	$(PY) -m scripts build --check
+	$(PY) -m scripts tablecheck
 	$(PY) -m scripts format --check
 	$(PY) -m scripts docs --check
 

@@ -1,13 +1,20 @@
 """EDTF (levels 0-1) validation and the ISO min/max bounds published beside every EDTF column."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
+import re
 import time
 from functools import lru_cache
 
-from edtf import parse_edtf
-from edtf.parser.edtf_exceptions import EDTFParseException
+
+def parse_edtf(text: str):
+    # Imported on first use: building the package's grammar takes 0.1 s of every command's start,
+    # and plain dates never need it.
+    from edtf import parse_edtf as parse
+
+    return parse(text)
 
 
 def _struct_to_date(value: time.struct_time | float | None) -> str:
@@ -19,9 +26,36 @@ def _struct_to_date(value: time.struct_time | float | None) -> str:
     return dt.date(value.tm_year, value.tm_mon, value.tm_mday).isoformat()
 
 
+# A plain calendar date, year-month or year (EDTF level 0, the form nearly every value takes).
+# The edtf package parses each value with pyparsing in about 6 ms; these are read directly, and
+# tests/test_performance_paths.py checks that they give what the package gives.
+_PLAIN = re.compile(r"([1-9][0-9]{3})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12][0-9]|3[01]))?)?")
+
+
+def _plain_bounds(text: str) -> tuple[str, str] | None:
+    """(earliest, latest) ISO dates of a plain date, year-month or year; None for anything else."""
+    m = _PLAIN.fullmatch(text)
+    if not m:
+        return None
+    year = int(m[1])
+    if m[2] is None:
+        return f"{year:04d}-01-01", f"{year:04d}-12-31"
+    month = int(m[2])
+    last = calendar.monthrange(year, month)[1]
+    if m[3] is None:
+        return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
+    if int(m[3]) > last:
+        return None  # not a date: the package says why
+    return text, text
+
+
 @lru_cache(maxsize=4096)
 def check_edtf(text: str) -> str | None:
     """Return None when `text` is EDTF level 0-1, else a short reason."""
+    if _plain_bounds(text) is not None:
+        return None
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
     try:
         parsed = parse_edtf(text)
     except (EDTFParseException, ValueError, TypeError) as exc:
@@ -37,6 +71,9 @@ def edtf_bounds(text: str | None) -> tuple[str, str]:
     """ISO dates (earliest, latest) covered by an EDTF value; empty strings when unknown/open."""
     if not text:
         return "", ""
+    plain = _plain_bounds(text)
+    if plain is not None:
+        return plain
     parsed = parse_edtf(text)
     # Strict bounds: the range the printed precision covers ('2021' -> whole year). The edtf
     # package's fuzzy bounds pad '~'/'?' dates by a year or more, which would mislead a

@@ -9,6 +9,7 @@ the package is never held in memory whole.
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import os
 import shutil
 import tempfile
@@ -62,34 +63,54 @@ def published_files(layout: Layout) -> list[str]:
                      "schema/record.schema.json", "schema/actors.schema.json", "schema/propositions.schema.json"]
 
 
+class HashingFile:
+    """A file written in bytes that counts and hashes what it writes, so that datapackage.json
+    need not read the package again (250 MB at 10,000 articles)."""
+
+    def __init__(self, path: Path):
+        self.path, self.fh = path, path.open("wb")
+        self.size, self.sha256 = 0, hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.fh.write(data)
+        self.size += len(data)
+        self.sha256.update(data)
+
+    def close(self) -> None:
+        self.fh.close()
+
+
 class PackageWriter:
     """Writes the article tables and records.json in the staging folder fragment by fragment."""
 
     def __init__(self, staging: Path, clock: StageClock):
         self.clock = clock
         (staging / "dataset" / "tables").mkdir(parents=True)
-        self.tables = {name: (staging / "dataset" / "tables" / f"{name}.csv").open("w", encoding="utf-8", newline="")
-                       for name in COLUMNS}
+        self.tables = {name: HashingFile(staging / "dataset" / "tables" / f"{name}.csv") for name in COLUMNS}
         for name, fh in self.tables.items():
-            fh.write(csv_text(COLUMNS[name], [], header=True))
-        self.records = (staging / "dataset" / "records.json").open("w", encoding="utf-8")
+            fh.write(csv_text(COLUMNS[name], [], header=True).encode("utf-8"))
+        self.records = HashingFile(staging / "dataset" / "records.json")
         self.documents = 0
 
     def add(self, frag: Fragment) -> None:
         with self.clock.stage("CSV"):
-            for name, text in frag.tables.items():
-                self.tables[name].write(text)
+            for name, data in frag.tables.items():
+                self.tables[name].write(data)
         with self.clock.stage("JSON"):
-            self.records.write(("[\n" if not self.documents else ",\n") + frag.document)
+            self.records.write(b"[\n" if not self.documents else b",\n")
+            self.records.write(frag.document)
             self.documents += 1
 
     def finish(self, registry_tables: dict[str, list[dict]]) -> None:
         with self.clock.stage("CSV", sum(len(rows) for rows in registry_tables.values())):
             for name, rows in registry_tables.items():
-                self.tables[name].write(csv_text(COLUMNS[name], rows))
+                self.tables[name].write(csv_text(COLUMNS[name], rows).encode("utf-8"))
         with self.clock.stage("JSON"):
-            self.records.write("\n]\n" if self.documents else "[]\n")
+            self.records.write(b"\n]\n" if self.documents else b"[]\n")
         self.close()
+
+    def written(self) -> dict[Path, tuple[int, str]]:
+        return {f.path: (f.size, f.sha256.hexdigest()) for f in [*self.tables.values(), self.records]}
 
     def close(self) -> None:
         for fh in [*self.tables.values(), self.records]:
@@ -134,7 +155,7 @@ def stage(layout: Layout, staging: Path, *, workers: Optional[int] = None, clock
         raise BuildError(meta_problems)
     with clock.stage("datapackage"):
         seeds = [(a.article_id, a.seed_file, a.seed_sha256) for a in run.articles]  # seed_file is seeds/<name>
-        package = descriptor(meta, staging / "dataset", seeds)
+        package = descriptor(meta, staging / "dataset", seeds, writer.written())
         (staging / "datapackage.json").write_text(dump_json(package), encoding="utf-8")
     with clock.stage("codebook and schemas"):
         (staging / "docs").mkdir()

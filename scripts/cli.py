@@ -224,3 +224,42 @@ def serve(root, host, port) -> None:
         sys.exit(1)
     click.echo(f"built {len(outcome.written)} files from {len(outcome.result.articles)} record(s) in {time.perf_counter() - t0:.2f}s", err=True)
     run_datasette(_build_db(layout).files, host, port)
+
+
+@main.command()
+@root_option
+def tablecheck(root) -> None:
+    """Check the published tables against datapackage.json: sizes and hashes, headers, types,
+    constraints, primary keys and foreign keys (the fast check; CI also runs frictionless).
+
+    Example: python -m scripts tablecheck
+    """
+    from .tablecheck import check_package
+
+    layout = _layout(root)
+    t0 = time.perf_counter()
+    problems = check_package(layout.root)
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in the published tables", err=True)
+        sys.exit(1)
+    click.echo(f"ok: the published tables match datapackage.json ({time.perf_counter() - t0:.2f}s)", err=True)
+
+
+@main.command()
+@click.option("--max", "largest", type=click.IntRange(100), default=1_000, show_default=True,
+              help="Largest corpus: sizes 100, 1,000 and 10,000 up to this many articles (10000 takes minutes).")
+@click.option("--requests", type=click.IntRange(5), default=30, show_default=True, help="Requests per Datasette page.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic corpus.")
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Where corpora and results go (default: build/bench).")
+def bench(largest, requests, seed, out) -> None:
+    """Benchmark validate, build, the database and Datasette on synthetic corpora of 100, 1,000
+    (and with --max 10000, 10,000) articles; print the figures and write build/bench/results.json.
+
+    Example: python -m scripts bench --max 10000
+    """
+    from .bench import SIZES, main as run
+
+    sizes = [n for n in SIZES if n <= largest]
+    run(sizes, out_dir=Path(out).resolve() if out else ROOT / "build" / "bench", seed=seed, requests=requests)

@@ -17,7 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import sqlite_utils
 
@@ -90,8 +90,11 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_table(layout: Layout, resource: dict) -> list[tuple]:
-    """The rows of one CSV as typed tuples, after checking it is the file datapackage.json describes."""
+def read_table(layout: Layout, resource: dict, problems: list[str]) -> Iterator[tuple]:
+    """The rows of one CSV as typed tuples, after checking it is the file datapackage.json describes.
+    Rows are yielded as they are read, so a table is never held in memory whole (at 10,000 articles
+    the tables held at once took 800 MB); a row that does not read is left out and described in
+    `problems`, which the caller raises once the table is read."""
     path = layout.root / resource["path"]
     where = layout.rel(path)
     if not path.is_file():
@@ -102,7 +105,7 @@ def read_table(layout: Layout, resource: dict) -> list[tuple]:
     names = [f["name"] for f in fields]
     missing = set(resource["schema"].get("missingValues", [""]))
     convert = [(f["name"], f["type"], _converter(f)) for f in fields]
-    rows, problems = [], []
+    as_is = [None if conv is str else conv for _, _, conv in convert]  # text needs no converting
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, [])
@@ -112,37 +115,39 @@ def read_table(layout: Layout, resource: dict) -> list[tuple]:
             if len(record) != len(names):
                 problems.append(f"{where}:{reader.line_num}: {len(record)} cells, expected {len(names)}")
                 continue
-            row = []
-            for text, (name, kind, conv) in zip(record, convert):
-                try:
-                    row.append(None if text in missing else conv(text))
-                except (ValueError, KeyError):
-                    problems.append(f"{where}:{reader.line_num}: {name}: {text!r} is not a valid {kind}")
-                    row.append(None)
-            rows.append(tuple(row))
-    if problems:
-        raise PackageError(problems)
-    return rows
+            try:
+                yield tuple([None if text in missing else text if conv is None else conv(text) for text, conv in zip(record, as_is)])
+            except (ValueError, KeyError):
+                for text, (name, kind, conv) in zip(record, convert):  # say which cells, as the row is left out
+                    try:
+                        None if text in missing else conv(text)
+                    except (ValueError, KeyError):
+                        problems.append(f"{where}:{reader.line_num}: {name}: {text!r} is not a valid {kind}")
 
 
-def seed_rows(layout: Layout, articles: dict, article_rows: list[tuple]) -> list[tuple]:
-    """(article_id, seed_file, sha256, text) for every article, checked against the published sha256."""
-    names = [f["name"] for f in articles["schema"]["fields"]]
-    at = {n: names.index(n) for n in ("article_id", "seed_file", "seed_sha256")}
-    rows, problems = [], []
-    for row in article_rows:
-        article_id, seed_file, sha256 = (row[at[n]] for n in ("article_id", "seed_file", "seed_sha256"))
+def seed_rows(layout: Layout, articles: dict, seeds: list[tuple[str, str, str]], problems: list[str]) -> Iterator[tuple]:
+    """(article_id, seed_file, sha256, text) for every (article_id, seed_file, seed_sha256) of the
+    articles table, checked against the published sha256; a bad seed is described in `problems`."""
+    for article_id, seed_file, sha256 in seeds:
         path = layout.root / seed_file
         if not path.is_file():
             problems.append(f"{seed_file}: missing (named by article {article_id} in {articles['path']})")
-        elif _digest(path) != sha256:
+            continue
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha256:
             problems.append(f"{seed_file}: sha256 differs from article {article_id}'s seed_sha256; "
                             "seeds never change, restore it from git")
         else:
-            rows.append((article_id, seed_file, sha256, path.read_text(encoding="utf-8")))
-    if problems:
-        raise PackageError(problems)
-    return rows
+            yield article_id, seed_file, sha256, data.decode("utf-8")
+
+
+def _noting_seeds(rows: Iterable[tuple], articles: dict, seeds: list[tuple[str, str, str]]) -> Iterator[tuple]:
+    """The articles table's rows, passed on, noting each one's (article_id, seed_file, seed_sha256)."""
+    names = [f["name"] for f in articles["schema"]["fields"]]
+    at = [names.index(n) for n in ("article_id", "seed_file", "seed_sha256")]
+    for row in rows:
+        seeds.append(tuple(row[i] for i in at))
+        yield row
 
 
 def _create(db: sqlite_utils.Database, resource: dict) -> None:
@@ -169,10 +174,10 @@ def _index(db: sqlite_utils.Database, table: str, columns: Iterable[str]) -> Non
             db[table].create_index([column], find_unique_name=True)
 
 
-def _insert(conn: sqlite3.Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
+def _insert(conn: sqlite3.Connection, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
     marks = ", ".join("?" for _ in columns)
     names = ", ".join(f"[{c}]" for c in columns)
-    conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({marks})", rows)
+    return conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({marks})", rows).rowcount
 
 
 def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
@@ -186,16 +191,28 @@ def load(db: sqlite_utils.Database, layout: Layout, package: dict) -> dict[str, 
     by_name = {r["name"]: r for r in resources}
     if "articles" not in by_name:
         raise PackageError([f"{layout.rel(layout.datapackage)}: no articles resource; run `make build`"])
-    data = {r["name"]: read_table(layout, r) for r in resources}
-    seeds = seed_rows(layout, by_name["articles"], data["articles"])
     for resource in resources:
         _create(db, resource)
     db[SEEDS].create({"article_id": str, "seed_file": str, "sha256": str, "text": str}, pk="article_id",
                      foreign_keys=[("article_id", "articles", "article_id")], not_null=["seed_file", "sha256", "text"])
-    with db.conn:  # one transaction for every row: loading commits once
+    counts, seeds = {}, []
+    # One transaction for every row: loading commits once. The rows stream from the files into
+    # SQLite; the first table (then the seeds) with a bad row stops the load with all its problems,
+    # and the half-written database is thrown away by the caller.
+    with db.conn:
         for resource in resources:
-            _insert(db.conn, resource["name"], [f["name"] for f in resource["schema"]["fields"]], data[resource["name"]])
-        _insert(db.conn, SEEDS, ["article_id", "seed_file", "sha256", "text"], seeds)
+            problems: list[str] = []
+            rows = read_table(layout, resource, problems)
+            if resource["name"] == "articles":
+                rows = _noting_seeds(rows, resource, seeds)
+            counts[resource["name"]] = _insert(db.conn, resource["name"], [f["name"] for f in resource["schema"]["fields"]], rows)
+            if problems:
+                raise PackageError(problems)
+        problems = []
+        counts[SEEDS] = _insert(db.conn, SEEDS, ["article_id", "seed_file", "sha256", "text"],
+                                seed_rows(layout, by_name["articles"], seeds, problems))
+        if problems:
+            raise PackageError(problems)
     problems = _foreign_key_problems(db.conn)
     if problems:
         raise PackageError(problems)
@@ -204,7 +221,7 @@ def load(db: sqlite_utils.Database, layout: Layout, package: dict) -> dict[str, 
         _index(db, resource["name"], [*fk_columns, *_FACETS.get(resource["name"], ())])
     for table, columns in FULL_TEXT.items():
         db[table].enable_fts(list(columns), fts_version="FTS5", tokenize="porter")
-    return {name: len(rows) for name, rows in data.items()} | {SEEDS: len(seeds)}
+    return counts
 
 
 def _replace_atomically(target: Path, write: Callable[[Path], None]) -> None:

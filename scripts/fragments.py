@@ -45,7 +45,8 @@ def csv_text(columns: list[str], rows: list[dict], *, header: bool = False) -> s
     writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180
     if header:
         writer.writerow(columns)
-    writer.writerows([cell(row.get(c)) for c in columns] for row in rows)
+    # Text (most cells) is written as it is; `cell` formats the rest.
+    writer.writerows([v if v.__class__ is str else cell(v) for v in map(row.get, columns)] for row in rows)
     return buf.getvalue()
 
 
@@ -65,31 +66,45 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def _json_row(row: dict) -> dict:
+    """A row as `jsonable` makes it, without the article_id: integral floats become integers."""
+    return {k: (int(v) if v.__class__ is float and v.is_integer() else v if v.__class__ in _PLAIN else jsonable(v))
+            for k, v in row.items() if k != "article_id"}
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def article_document(tables: dict[str, list[dict]]) -> dict:
-    """One article's records.json document from its rows (each table sorted by key)."""
+    """One article's records.json document from its rows (each table sorted by key): the same
+    document `build.nested_records` makes from the whole tables."""
     (article,) = tables["articles"]
-    doc = {**article, **{name: [] for name in NESTED}}
+    doc = jsonable({**article, **{name: [] for name in NESTED}})
     subjects: dict[str, list[str]] = {}
     for r in tables["claim_subjects"]:
         subjects.setdefault(r["claim_id"], []).append(r["actor_id"])
     for name in NESTED:
+        items = doc[name]
         for r in tables[name]:
-            item = {k: v for k, v in r.items() if k != "article_id"}
+            item = _json_row(r)
             if name == "claims":
-                item["subjects"] = subjects.get(r["claim_id"], [])
-            doc[name].append(item)
-    return jsonable(doc)
+                item["subjects"] = list(subjects.get(r["claim_id"], []))
+            items.append(item)
+    return doc
 
 
 def _floats_print_alike(value) -> bool:
     """Whether orjson writes every float in `value` as json does (it writes 1e-05 as 0.00001)."""
-    if isinstance(value, float):
+    if value.__class__ is float:
         return orjson.dumps(value) == repr(value).encode()
     if isinstance(value, dict):
-        return all(_floats_print_alike(v) for v in value.values())
+        return all(_floats_print_alike(v) for v in value.values() if v.__class__ not in _SCALARS)
     if isinstance(value, list):
-        return all(_floats_print_alike(v) for v in value)
+        return all(_floats_print_alike(v) for v in value if v.__class__ not in _SCALARS)
     return True
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})  # written alike by json and orjson (ints within 64 bits)
 
 
 def json_fragment(doc: dict) -> str:
@@ -130,8 +145,26 @@ class ArticleSummary:
 
 @dataclass
 class Fragment:
-    tables: dict[str, str]  # table name -> CSV lines of this article's rows (no header)
-    document: str  # records.json item
+    """An article's share of the published files, as the UTF-8 bytes written there."""
+
+    tables: dict[str, bytes]  # table name -> CSV lines of this article's rows (no header)
+    document: bytes  # its records.json item
+
+    def to_blob(self) -> bytes:
+        """The parts one after the other, after a line with their names and lengths (no escaping
+        to undo when the build reads 10,000 of them back from the cache)."""
+        parts = [*self.tables.values(), self.document]
+        return orjson.dumps([[*self.tables, "document"], [len(x) for x in parts]]) + b"\n" + b"".join(parts)
+
+    @classmethod
+    def from_blob(cls, blob: bytes) -> "Fragment":
+        head, _, body = blob.partition(b"\n")
+        names, lengths = orjson.loads(head)
+        parts, at = {}, 0
+        for name, length in zip(names, lengths):
+            parts[name], at = body[at : at + length], at + length
+        document = parts.pop("document")
+        return cls(parts, document)
 
 
 def summarise(tables: dict[str, list[dict]]) -> ArticleSummary:
@@ -151,7 +184,7 @@ def fragment(article: Article, clock: StageClock = NO_CLOCK) -> tuple[ArticleSum
         del tables["actors"], tables["propositions"]  # registry tables: written once, by the build
     n_rows = sum(len(rows) for rows in tables.values())
     with clock.stage("CSV", n_rows):
-        csv_parts = {name: csv_text(COLUMNS[name], rows) for name, rows in tables.items()}
+        csv_parts = {name: csv_text(COLUMNS[name], rows).encode("utf-8") for name, rows in tables.items()}
     with clock.stage("JSON", 1):
-        document = json_fragment(article_document(tables))
+        document = json_fragment(article_document(tables)).encode("utf-8")
     return summarise(tables), Fragment(csv_parts, document)

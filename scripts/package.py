@@ -70,12 +70,20 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def descriptor(meta: PackageMeta, out_dir: Path, seeds: list[tuple[str, str, str]]) -> dict:
-    """`out_dir` holds the freshly written dataset/ files (hashes and sizes are taken from them)."""
+def descriptor(meta: PackageMeta, out_dir: Path, seeds: list[tuple[str, str, str]],
+               written: dict[Path, tuple[int, str]] | None = None) -> dict:
+    """`out_dir` holds the freshly written dataset/ files (hashes and sizes are taken from them,
+    or from `written`: path -> (bytes, sha256), for files whose writer counted and hashed them)."""
+    written = written or {}
+
+    def size_and_hash(path: Path) -> tuple[int, str]:
+        return written[path] if path in written else (path.stat().st_size, sha256_of(path))
+
     resources = []
     for model in TABLES:
         spec = model.TABLE
         path = out_dir / "tables" / f"{spec.name}.csv"
+        size, digest = size_and_hash(path)
         resources.append({
             "name": spec.name,
             "type": "table",
@@ -85,12 +93,13 @@ def descriptor(meta: PackageMeta, out_dir: Path, seeds: list[tuple[str, str, str
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "bytes": path.stat().st_size,
-            "hash": f"sha256:{sha256_of(path)}",
+            "bytes": size,
+            "hash": f"sha256:{digest}",
             "dialect": {"header": True, "delimiter": ",", "quoteChar": '"', "doubleQuote": True},
             "schema": table_schema(model),
         })
     records = out_dir / "records.json"
+    size, digest = size_and_hash(records)
     resources.append({
         "name": "records",
         "path": "dataset/records.json",
@@ -100,8 +109,8 @@ def descriptor(meta: PackageMeta, out_dir: Path, seeds: list[tuple[str, str, str
         "format": "json",
         "mediatype": "application/json",
         "encoding": "utf-8",
-        "bytes": records.stat().st_size,
-        "hash": f"sha256:{sha256_of(records)}",
+        "bytes": size,
+        "hash": f"sha256:{digest}",
     })
     return {
         "$schema": PROFILE,

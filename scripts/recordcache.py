@@ -2,18 +2,26 @@
 
 An entry is found by the record's path and the sha256 of its bytes, and is used only if the seed
 the record names still has the fingerprint it had (its sha256, or that it was missing or a
-link). The whole cache belongs to one environment: the sha256 of every file in scripts/ and
-schema/, of both registries, and the versions of Python and of the libraries that read and check
-records; when any of them changes, every entry is dropped. So a cached outcome is the outcome a
+link). The whole cache belongs to one environment: the sha256 of every module the pipeline
+imports from scripts/ and schema/, of both registries, and the versions of Python and of the
+libraries that read and check records; when any of them changes, every entry is dropped. So a cached outcome is the outcome a
 fresh check would give (tests/test_performance_paths.py compares them, errors included).
 
 An entry holds the record's problems (or, for a valid record, its summary) and, separately, its
 fragment of the published files, which only the build reads.
+
+Reading and hashing 20,000 files (records and seeds) took half a second, so, as git's index does,
+an entry also keeps each file's size, modification and change times (ns) and inode: a file whose
+stat is unchanged, and whose change time is more than a second older than the entry, is taken to
+have the bytes it had. Writing a file always updates its change time, which no tool can set back.
 """
 from __future__ import annotations
 
+import ast
 import hashlib
+import os
 import sqlite3
+import stat
 import sys
 from dataclasses import dataclass
 from importlib import metadata
@@ -26,22 +34,45 @@ from .fragments import ArticleSummary, Fragment
 from .layout import Layout
 from .problems import Problem
 
-CODE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "schema")
 LIBRARIES = ("pydantic", "pydantic-core", "ruamel.yaml", "pysbd", "edtf", "orjson")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS environment (key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
-    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, seed_file TEXT, seed_print TEXT,
-    outcome BLOB NOT NULL, fragment BLOB
+    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, stat TEXT, seed_file TEXT, seed_print TEXT, seed_stat TEXT,
+    written_ns INTEGER NOT NULL, outcome BLOB NOT NULL, fragment BLOB
 );
 """
+RACY_NS = 1_000_000_000  # a file changed this close to its entry's writing is read again
+
+
+def code_files(start: Path = Path(__file__).resolve().parent / "pipeline.py") -> list[Path]:
+    """The project's modules a record's outcome can depend on: every module of scripts/ and
+    schema/ that the pipeline imports, directly or not (read from the source, so a new module is
+    counted as soon as something imports it). Editing the benchmark or the server keeps the cache."""
+    root = start.parent.parent
+    seen, todo = set(), [start]
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level == 1:  # from .sentences import ..., from . import codebook
+                package, module = path.parent.name, node.module
+            elif node.level == 0 and (node.module or "").split(".")[0] in ("scripts", "schema"):
+                package, _, module = node.module.partition(".")  # from schema.record import ...
+            else:
+                continue
+            todo += [root / package / f"{name}.py" for name in ([module] if module else [a.name for a in node.names])]
+    return sorted(seen)
 
 
 def environment_key(layout: Layout) -> str:
     digest = hashlib.sha256(sys.version.encode())
-    for directory in CODE_DIRS:
-        for path in sorted(directory.glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in code_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for path in (layout.actors, layout.propositions):
         digest.update(path.read_bytes() if path.is_file() else b"(missing)")
     for name in LIBRARIES:
@@ -52,21 +83,37 @@ def environment_key(layout: Layout) -> str:
     return digest.hexdigest()
 
 
-def seed_print(layout: Layout, name: Optional[str]) -> str:
-    """What the check of a record can see of the seed it names."""
+def _stat_key(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def _unchanged(st: os.stat_result, key: Optional[str], written_ns: int) -> bool:
+    return key == _stat_key(st) and st.st_ctime_ns < written_ns - RACY_NS
+
+
+def seed_print(layout: Layout, name: Optional[str], known: Optional[tuple[str, str, int]] = None) -> tuple[str, Optional[str]]:
+    """What the check of a record can see of the seed it names (its sha256, or that it is missing
+    or a link), and the stat it was taken under. `known`: (print, stat, written_ns) of an entry,
+    reused when the seed's stat is unchanged."""
     if not name or "/" in name or "\\" in name or name in {".", ".."} or name.startswith("~"):
-        return "-"  # not looked up: the name alone is the problem
+        return "-", None  # not looked up: the name alone is the problem
     path = layout.seeds / name
     try:
-        if path.is_symlink():
-            return "link"
-        if not path.exists():
-            return "missing"
-        if not path.is_file():
-            return "not a file"
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        st = path.lstat()
+    except FileNotFoundError:
+        return "missing", None
     except (OSError, ValueError) as exc:
-        return f"unreadable: {type(exc).__name__}"
+        return f"unreadable: {type(exc).__name__}", None
+    if stat.S_ISLNK(st.st_mode):
+        return "link", None
+    if not stat.S_ISREG(st.st_mode):
+        return "not a file", None
+    if known is not None and _unchanged(st, known[1], known[2]):
+        return known[0], known[1]
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest(), _stat_key(st)
+    except OSError as exc:
+        return f"unreadable: {type(exc).__name__}", None
 
 
 @dataclass
@@ -76,10 +123,11 @@ class RecordOutcome:
     display: str
     article_id: Optional[str]  # None when the file does not parse into a record
     seed_file: Optional[str]
-    seed_print: Optional[str]  # taken right after the check, where the check ran
+    seed_print: Optional[tuple[str, Optional[str]]]  # (print, stat), taken right after the check, where it ran
     problems: list[Problem]
     summary: Optional[ArticleSummary] = None
     fragment: Optional[Fragment] = None
+    started_ns: int = 0  # when the check began: a file changed later than a second before is read again
 
     def outcome_blob(self) -> bytes:
         return orjson.dumps({
@@ -93,7 +141,7 @@ class RecordOutcome:
         data = orjson.loads(blob)
         problems = [Problem(f, line, fld, code, msg, tuple(detail)) for f, line, fld, code, msg, detail in data["problems"]]
         summary = ArticleSummary.from_json(data["summary"]) if data["summary"] else None
-        return cls(display, data["article_id"], seed_file, None, problems, summary)
+        return cls(display, data["article_id"], seed_file, None, problems, summary=summary)
 
 
 class RecordCache:
@@ -102,7 +150,7 @@ class RecordCache:
 
     def __init__(self, path: Path, environment: str):
         self.path, self.environment = path, environment
-        self.entries: dict[str, tuple[str, Optional[str], Optional[str], bytes]] = {}
+        self.entries: dict[str, tuple] = {}  # path -> (sha256, stat, seed_file, seed_print, seed_stat, written_ns, outcome)
         self.conn: Optional[sqlite3.Connection] = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,9 +162,9 @@ class RecordCache:
                     self.conn.execute("DELETE FROM records")
                     self.conn.execute("DELETE FROM environment")
                     self.conn.execute("INSERT INTO environment VALUES (?)", (environment,))
-            for path_, sha, seed_file, seed_fp, outcome in self.conn.execute(
-                    "SELECT path, sha256, seed_file, seed_print, outcome FROM records"):
-                self.entries[path_] = (sha, seed_file, seed_fp, outcome)
+            for row in self.conn.execute(
+                    "SELECT path, sha256, stat, seed_file, seed_print, seed_stat, written_ns, outcome FROM records"):
+                self.entries[row[0]] = row[1:]
         except sqlite3.Error as exc:
             self._disable(exc)
 
@@ -127,17 +175,28 @@ class RecordCache:
             self.conn.close()
         self.conn = None
 
-    def lookup(self, layout: Layout, display: str, sha256: str) -> Optional[RecordOutcome]:
+    def lookup(self, layout: Layout, path: Path, display: str) -> tuple[Optional[RecordOutcome], Optional[str], Optional[str]]:
+        """(the cached outcome or None, the record's sha256, its stat): the sha256 and stat are
+        what `store` keeps with a fresh outcome (None for a file that cannot be read)."""
         entry = self.entries.get(display)
-        if entry is None or entry[0] != sha256 or self.conn is None:
-            return None
-        _, seed_file, seed_fp, blob = entry
-        if seed_file is not None and seed_print(layout, seed_file) != seed_fp:
-            return None
         try:
-            return RecordOutcome.from_blob(display, seed_file, blob)
+            st = path.stat()
+            if entry is not None and _unchanged(st, entry[1], entry[5]):
+                digest = entry[0]
+            else:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None, None, None  # the check says what is wrong with it
+        stat_key = _stat_key(st)
+        if entry is None or entry[0] != digest or self.conn is None:
+            return None, digest, stat_key
+        _, _, seed_file, seed_fp, seed_stat, written_ns, blob = entry
+        if seed_file is not None and seed_print(layout, seed_file, (seed_fp, seed_stat, written_ns))[0] != seed_fp:
+            return None, digest, stat_key
+        try:
+            return RecordOutcome.from_blob(display, seed_file, blob), digest, stat_key
         except (ValueError, TypeError, KeyError):
-            return None  # an entry from an older layout of the cache: check again
+            return None, digest, stat_key  # an entry from an older layout of the cache: check again
 
     def fragment(self, display: str) -> Optional[Fragment]:
         if self.conn is None:
@@ -149,16 +208,20 @@ class RecordCache:
             return None
         if not row or row[0] is None:
             return None
-        data = orjson.loads(row[0])
-        return Fragment(data["tables"], data["document"])
+        try:
+            return Fragment.from_blob(row[0])
+        except (ValueError, TypeError, KeyError):
+            return None  # an entry from an older layout of the cache: made again
 
-    def store(self, outcome: RecordOutcome, sha256: str) -> None:
+    def store(self, outcome: RecordOutcome, sha256: str, stat_key: Optional[str]) -> None:
         if self.conn is None:
             return
-        frag = orjson.dumps({"tables": outcome.fragment.tables, "document": outcome.fragment.document}) if outcome.fragment else None
+        frag = outcome.fragment.to_blob() if outcome.fragment else None
+        seed_fp, seed_stat = outcome.seed_print or (None, None)
         try:
-            self.conn.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
-                              (outcome.display, sha256, outcome.seed_file, outcome.seed_print, outcome.outcome_blob(), frag))
+            self.conn.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              (outcome.display, sha256, stat_key, outcome.seed_file, seed_fp, seed_stat, outcome.started_ns,
+                               outcome.outcome_blob(), frag))
         except sqlite3.Error as exc:
             self._disable(exc)
 

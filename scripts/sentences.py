@@ -33,10 +33,37 @@ def _lines(text: str, body: Span) -> Iterable[tuple[int, str]]:
             yield line_start, line
 
 
+def segment(line: str) -> list[str]:
+    """pysbd's `Segmenter.segment(line)`, for this segmenter's settings (clean=False, no spans).
+
+    pysbd finds the sentences, then locates each in the line with a regular expression compiled
+    for that one sentence (`re.escape(sentence) + r"\s*"`, the first match ending after the
+    previous one): a quarter of its time, and a flood of one-off patterns through `re`'s cache.
+    This locates them the same way with str.find. pysbd is pinned (==0.3.4), and
+    tests/test_performance_paths.py checks this against `Segmenter.segment` line by line.
+    """
+    pysbd_segmenter = _segmenter()
+    found, prior_end = [], 0
+    for sentence in pysbd_segmenter.processor(line).process():
+        if not sentence:
+            return pysbd_segmenter.segment(line)  # never seen; pysbd's own way for it
+        pos = 0
+        while (start := line.find(sentence, pos)) != -1:
+            end = start + len(sentence)
+            while end < len(line) and line[end].isspace():  # `\s*`: re's \s is str.isspace
+                end += 1
+            if end > prior_end:
+                found.append(line[start:end])
+                prior_end = end
+                break
+            pos = end  # finditer's matches do not overlap
+    return found
+
+
 def _line_sentences(text: str, line_start: int, line: str) -> list[Span]:
     out: list[Span] = []
     cursor = line_start
-    for seg in _segmenter().segment(line):
+    for seg in segment(line):
         piece = seg.strip()
         if not piece:
             continue

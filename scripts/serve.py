@@ -24,6 +24,12 @@ SETTINGS = {
     "sql_time_limit_ms": 1000,  # a runaway query from the SQL box must not tie up the server
     "facet_time_limit_ms": 500,
     "max_returned_rows": 1000,
+    # Facet suggestions run a query per column on every table page: 100 ms of a 150 ms page at
+    # 1,000 articles, and growing with the data. The useful facets are declared per table.
+    "suggest_facets": False,
+    # SQLite's page cache per connection (default 2 MB): a search page reads every matching claim
+    # once per facet; with the rows cached it takes 124 ms instead of 170 at 10,000 articles.
+    "cache_size_kb": 200_000,
 }
 
 

@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import ScalarNode
 
-from .yamlio import _STR_TAGS
+from .yamlio import _STR_TAGS, _yaml, scalar_constructors
 
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?$")
 # Characters the subset accepts anywhere: line feed and printable text. Tabs, CR, NEL, the
@@ -35,18 +34,16 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 def _resolver_parts():
     # A YAML instance of our own, never used to parse, so no %YAML directive can ever switch its
     # resolver away from 1.2.
-    y = YAML(typ="safe", pure=True)
-    y.version = (1, 2)
-    constructor = y.constructor
-    scalars = {
-        "tag:yaml.org,2002:null": constructor.construct_yaml_null,
-        "tag:yaml.org,2002:bool": constructor.construct_yaml_bool,
-        "tag:yaml.org,2002:int": constructor.construct_yaml_int,
-        "tag:yaml.org,2002:float": constructor.construct_yaml_float,
-    }
+    y = _yaml()
+    scalars = scalar_constructors(y)
     table = y.resolver.versioned_resolver  # first character -> [(tag, regexp)], as resolve() uses it
-    any_first = tuple(table.get(None, []))
-    by_first = {first: tuple(rules) + any_first for first, rules in table.items() if first is not None}
+
+    def rules(entries) -> tuple:
+        # ruamel compiles these lazily behind a proxy that costs an attribute lookup per match.
+        return tuple((str(tag), re.compile(regexp.pattern, regexp.flags)) for tag, regexp in entries)
+
+    any_first = rules(table.get(None, []))
+    by_first = {first: rules(entries) + any_first for first, entries in table.items() if first is not None}
     return by_first, any_first, scalars
 
 
@@ -62,7 +59,6 @@ def plain_scalar(value: str) -> Any:
     """A plain scalar's value under YAML 1.2, as ruamel's resolver and constructors give it."""
     for tag, regexp in _BY_FIRST.get(value[:1], _ANY_FIRST):
         if regexp.match(value):
-            tag = str(tag)
             if tag in _STR_TAGS:
                 return value
             if tag not in _SCALARS:

@@ -50,16 +50,20 @@ def _yaml() -> YAML:
     return y
 
 
+def scalar_constructors(y: YAML) -> dict:
+    """The YAML 1.2 core schema, built by ruamel's own scalar constructors; any other tag
+    (!!python/object, !!binary, custom tags) is refused."""
+    c = y.constructor
+    return {
+        "tag:yaml.org,2002:null": c.construct_yaml_null,
+        "tag:yaml.org,2002:bool": c.construct_yaml_bool,
+        "tag:yaml.org,2002:int": c.construct_yaml_int,
+        "tag:yaml.org,2002:float": c.construct_yaml_float,
+    }
+
+
 _Y = _yaml()
-_C = _Y.constructor
-# The YAML 1.2 core schema, built by ruamel's own scalar constructors; any other tag
-# (!!python/object, !!binary, custom tags) is refused.
-_SCALARS = {
-    "tag:yaml.org,2002:null": _C.construct_yaml_null,
-    "tag:yaml.org,2002:bool": _C.construct_yaml_bool,
-    "tag:yaml.org,2002:int": _C.construct_yaml_int,
-    "tag:yaml.org,2002:float": _C.construct_yaml_float,
-}
+_SCALARS = scalar_constructors(_Y)
 _STR_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
 _SEQ_TAG, _MAP_TAG = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 

@@ -1,0 +1,42 @@
+"""The benchmark's own parts: memory of a process tree, percentiles, the report and its targets.
+(`make bench` itself takes minutes; these check that its pieces measure what they say.)"""
+from __future__ import annotations
+
+import sys
+
+from scripts.bench import SizeResult, _percentile, floor, report, run_command, targets
+
+from .conftest import make_project
+
+
+def test_a_command_is_timed_and_its_process_tree_memory_is_seen():
+    grow = "import subprocess, sys; subprocess.run([sys.executable, '-c', 'x = bytearray(60_000_000); import time; time.sleep(0.3)'])"
+    run = run_command([sys.executable, "-c", grow])
+    assert run.returncode == 0 and run.seconds > 0.3
+    assert run.peak_mb > 60  # the child's 60 MB, seen through its parent
+
+
+def test_percentiles_are_nearest_rank():
+    values = list(range(1, 11))
+    assert _percentile(values, 0.9) == 9 and _percentile(values, 0.5) == 5 and _percentile([7.0], 0.9) == 7.0
+
+
+def test_the_floor_reads_every_record(tmp_path):
+    layout = make_project(tmp_path / "p", real=True)
+    figures = floor(layout)
+    assert figures["records"] == 5 and figures["seconds"] == figures["read_s"] + figures["parse_s"] > 0
+
+
+def test_the_report_names_every_target_and_says_which_are_missed():
+    result = SizeResult(10_000)
+    result.figures = {"floor": {"seconds": 1.0}, "build_cold_s": 8.0, "build_cold_peak_mb": 300.0, "db_s": 4.0, "db_peak_mb": 100.0,
+                      "cold_full_build_s": 12.0, "cold_full_build_over_floor": 12.0, "validate_warm_s": 0.5, "build_warm_s": 2.0,
+                      "validate_one_change_s": 0.6, "build_one_change_s": 2.5, "tablecheck_s": 1.0, "frictionless_s": 6.0,
+                      "frictionless_over_tablecheck": 6.0}
+    result.stages = {"parse": {"seconds": 2.0, "items": 10_000}}
+    result.datasette = {"pages": {"row page": {"median_ms": 5.0, "p90_ms": 30.0, "max_ms": 40.0}}}
+    met = {name: ok for name, _, _, ok in targets(result)}
+    assert met["cold full build (s)"] is False and met["cold full build / floor"] is True and met["row page p90 (ms)"] is False
+    assert met["frictionless / tablecheck"] is True and "article page p90 (ms)" not in met
+    text = report([result], {"nproc": 2, "cpu": "test", "memory": "1Gi", "python": "3.11"})
+    assert "parse" in text and "5,000" in text and "NO" in text
