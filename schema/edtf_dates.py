@@ -63,6 +63,12 @@ def check_edtf(text: str) -> str | None:
     level = getattr(parsed, "level", None)
     if isinstance(level, int) and level > 1:
         return f"EDTF level {level}; only levels 0-1 are accepted"
+    try:
+        # The edtf grammar accepts some values no calendar has (2023-02-29) and years that
+        # ISO min/max columns cannot hold (0000); both must be errors, not a crashed build.
+        _struct_to_date(parsed.lower_strict()), _struct_to_date(parsed.upper_strict())
+    except (ValueError, OverflowError) as exc:
+        return f"not a calendar date in years 0001-9999 ({exc})"
     return None
 
 

@@ -12,8 +12,9 @@ and clauses, all four kinds, hedges, event dates, propositions), 10 figures (dig
 exact and vague), mentions added and excluded, credited sources, and a skip for every body
 sentence nothing else quotes. Sentences are found with the validator's own function (pysbd, line
 by line), so the records are valid by construction; every quote is an exact substring, with
-`occurrence` wherever it repeats. About a third of the body lines are only partly quoted, as in
-the real records, so sentence accounting does its real work.
+`occurrence` wherever it repeats. About a quarter of the body lines are only partly covered by
+quotes (18 of 67 in the five real records), so sentence accounting does its real work: the body
+texts are about 4.5 KB and the records about 12 KB, as the real ones are.
 
 Article i depends only on (seed, i): the corpus of 100 is the first 100 articles of the corpus
 of 10,000.
@@ -59,8 +60,10 @@ OUTLETS = ["Northern Wire", "Daily Ledger", "Capital Courier", "Harbour Post", "
            "Continental Monitor", "Riverside Gazette", "Global Dispatch", "Morning Bulletin", "Atlas News", "Meridian Report",
            "Coastal Herald", "Summit Daily", "Union Observer", "Pacific Record", "Central Chronicle", "Alpine Journal",
            "Baltic Briefing", "Delta Tribune", "Eastern Signal", "Lakeside Press", "Metro Digest", "Orbit Newswire"]
-ALLIANCES = [("nato", "NATO", "North Atlantic Treaty Organization", ["NATO"]), ("european-union", "European Union", None, ["European Union", "EU"]),
-             ("united-nations", "United Nations", None, ["United Nations", "UN"]), ("osce", "OSCE", "Organization for Security and Co-operation in Europe", ["OSCE"]),
+ALLIANCES = [("nato", "NATO", "North Atlantic Treaty Organization", ["NATO"]),
+             ("european-union", "European Union", None, ["European Union", "EU"]),
+             ("united-nations", "United Nations", None, ["United Nations", "UN"]),
+             ("osce", "OSCE", "Organization for Security and Co-operation in Europe", ["OSCE"]),
              ("african-union", "African Union", None, ["African Union"])]
 GROUPS = [("officials", "Officials (unnamed)"), ("experts", "Experts (unnamed)"), ("analysts", "Analysts (unnamed)"),
           ("diplomats", "Diplomats (unnamed)"), ("observers", "Observers (unnamed)"), ("critics", "Critics (unnamed)")]
@@ -151,7 +154,8 @@ def make_registry(seed: int = 0) -> Registry:
                  for aid, name, long, aliases in ALLIANCES]
     outlets = [{"id": _slug(name), "name": name, "kind": "media", "description": f"Synthetic news outlet {name}.", "aliases": [name]}
                for name in OUTLETS]
-    groups = [{"id": gid, "name": name, "kind": "group", "description": f"{name.split(' (')[0]} the text does not name."} for gid, name in GROUPS]
+    groups = [{"id": gid, "name": name, "kind": "group", "description": f"{name.split(' (')[0]} the text does not name."}
+              for gid, name in GROUPS]
     propositions = []
     for topic in TOPICS:
         words = TOPIC_WORDS[topic]
@@ -203,6 +207,11 @@ def _claim(quote: str, kind: str, rng: random.Random, cast: Cast, *, speaker=Non
     return claim
 
 
+def _figure(quote: str, as_written: str, unit: str, measure: str, **rest) -> dict:
+    """A planned figure; `claim` in `rest` is the index of the piece's claim it belongs to."""
+    return {"quote": quote, "as_written": as_written, "unit": unit, "measure": measure, **rest}
+
+
 def _pieces(rng: random.Random, cast: Cast) -> list[Piece]:
     """A pool of body sentences about this article's cast, in a shuffled order."""
     c = cast.countries
@@ -216,7 +225,7 @@ def _pieces(rng: random.Random, cast: Cast) -> list[Piece]:
     s = f"{c[0]['name']} and {c[1]['name']} agreed on {rng.choice(WEEKDAYS)} to resume {tw} talks after a pause of {NUMBER_WORDS[n - 2]} years."
     clause = f"after a pause of {NUMBER_WORDS[n - 2]} years"
     out.append(Piece(s, [_claim(s, "report", rng, cast, subjects=[c[0]["id"], c[1]["id"]])],
-                     [{"quote": clause, "as_written": NUMBER_WORDS[n - 2], "value": float(n), "unit": "year", "measure": "Length of the pause in talks", "claim": 0}]))
+                     [_figure(clause, NUMBER_WORDS[n - 2], "year", "Length of the pause in talks", value=float(n), claim=0)]))
 
     for person in p[:3]:
         q = rng.choice(QUOTES)
@@ -227,7 +236,7 @@ def _pieces(rng: random.Random, cast: Cast) -> list[Piece]:
     clause = f"{c[0]['name']} will send {k} delegates to the next round of talks"
     s = f"According to {p[1]['name']}, {clause} in {c[2]['aliases'][1]}."
     out.append(Piece(s, [_claim(clause, "paraphrase", rng, cast, speaker=p[1]["id"], subjects=[c[0]["id"]])],
-                     [{"quote": clause, "as_written": str(k), "value": float(k), "unit": "person", "measure": "Delegates to be sent", "claim": 0}]))
+                     [_figure(clause, str(k), "person", "Delegates to be sent", value=float(k), claim=0)]))
 
     s = f"The decision could signal a shift in how {c[0]['name']} manages tensions with {c[1]['name']}."
     out.append(Piece(s, [_claim(s, "analysis", rng, cast, subjects=[c[0]["id"], c[1]["id"]], hedged=True)]))
@@ -240,30 +249,30 @@ def _pieces(rng: random.Random, cast: Cast) -> list[Piece]:
     clause = f"About {troops:,} troops remain stationed near the border with {c[2]['name']}"
     s = f"{clause}, {cast.group['id']} said."
     out.append(Piece(s, [_claim(clause, "paraphrase", rng, cast, speaker=cast.group["id"], subjects=[c[2]["id"]])],
-                     [{"quote": clause, "as_written": f"{troops:,}", "value": float(troops), "approximate": True, "unit": "soldier",
-                       "measure": "Troops stationed near the border", "actor": cast.group["id"], "claim": 0}]))
+                     [_figure(clause, f"{troops:,}", "soldier", "Troops stationed near the border", value=float(troops),
+                              approximate=True, actor=cast.group["id"], claim=0)]))
 
     pct = rng.choice([1.5, 2.5, 3, 4.5, 7, 12, 18.5])
     words = f"{pct:g} percent"
     s = f"Trade between the two countries fell by {words} last year."
     out.append(Piece(s, [_claim(s, "report", rng, cast, subjects=[c[0]["id"], c[1]["id"]])],
-                     [{"quote": f"fell by {words}", "as_written": f"{pct:g}", "value": float(pct), "unit": "percent", "measure": "Fall in trade", "claim": 0}],
+                     [_figure(f"fell by {words}", f"{pct:g}", "percent", "Fall in trade", value=float(pct), claim=0)],
                      adds=[("the two countries", c[0]["id"]), ("the two countries", c[1]["id"])]))
 
     rounds = rng.randint(3, 30)
     s = f"More than {rounds} rounds of talks have taken place since {year}."
-    out.append(Piece(s, [], [{"quote": s, "as_written": str(rounds), "value_min": float(rounds), "unit": "item", "measure": "Rounds of talks held"}]))
+    out.append(Piece(s, [], [_figure(s, str(rounds), "item", "Rounds of talks held", value_min=float(rounds))]))
 
     amount = rng.randint(2, 90) * 5
     clause = f"{c[1]['name']} pledged {amount} million dollars in aid"
     s = f"{clause} for the region, a figure {cast.outlet['name']} could not verify."
     out.append(Piece(s, [_claim(clause, "report", rng, cast, subjects=[c[1]["id"]])],
-                     [{"quote": clause, "as_written": f"{amount} million dollars", "value": float(amount * 1_000_000), "unit": "usd", "measure": "Aid pledged", "claim": 0}]))
+                     [_figure(clause, f"{amount} million dollars", "usd", "Aid pledged", value=float(amount * 1_000_000), claim=0)]))
 
     hours = rng.randint(2, 11)
     s = f"U.S. and {c[1]['name']} officials met for {NUMBER_WORDS[hours - 2]} hours on {rng.choice(WEEKDAYS)}, the ministry said."
-    out.append(Piece(s, [], [{"quote": f"met for {NUMBER_WORDS[hours - 2]} hours", "as_written": NUMBER_WORDS[hours - 2], "value": float(hours),
-                              "unit": "hour", "measure": "Length of the meeting"}]))
+    out.append(Piece(s, [], [_figure(f"met for {NUMBER_WORDS[hours - 2]} hours", NUMBER_WORDS[hours - 2], "hour", "Length of the meeting",
+                                     value=float(hours))]))
 
     clause = "the channel would help avoid accidents"
     s = f"Gen. {p[2]['aliases'][1]} said {clause} and misunderstandings."
@@ -280,13 +289,13 @@ def _pieces(rng: random.Random, cast: Cast) -> list[Piece]:
     word = NUMBER_WORDS[prisoners - 2]
     s = f"{word.capitalize()} prisoners were exchanged at the border on {rng.choice(WEEKDAYS)}."
     out.append(Piece(s, [_claim(s, "report", rng, cast, subjects=[c[0]["id"], c[1]["id"]])],
-                     [{"quote": f"{word.capitalize()} prisoners were exchanged", "as_written": word.capitalize(), "value": float(prisoners),
-                       "unit": "prisoner", "measure": "Prisoners exchanged", "claim": 0}]))
+                     [_figure(f"{word.capitalize()} prisoners were exchanged", word.capitalize(), "prisoner", "Prisoners exchanged",
+                              value=float(prisoners), claim=0)]))
 
     s = f"Relations between {c[0]['aliases'][1]} and {c[1]['aliases'][1]} have been strained for decades."
     out.append(Piece(s, [_claim(s, "analysis", rng, cast, subjects=[c[0]["id"], c[1]["id"]])],
-                     [{"quote": "strained for decades", "as_written": "decades", "value_min": 20.0, "approximate": True, "unit": "year",
-                       "measure": "How long relations have been strained", "claim": 0, "note": "Plural decades: at least two."}]))
+                     [_figure("strained for decades", "decades", "year", "How long relations have been strained", value_min=20.0,
+                              approximate=True, claim=0, note="Plural decades: at least two.")]))
 
     s = f"Delegates gathered at the {c[2]['name']} Pavilion before the session."
     out.append(Piece(s, excludes=[c[2]["name"]]))
@@ -305,7 +314,7 @@ def _pieces(rng: random.Random, cast: Cast) -> list[Piece]:
     clause = f"The convoy included {trucks} trucks carrying humanitarian supplies"
     s = f"{clause} to towns near the front line."
     out.append(Piece(s, [_claim(clause, "report", rng, cast, subjects=[c[2]["id"]])],
-                     [{"quote": f"{trucks} trucks", "as_written": str(trucks), "value": float(trucks), "unit": "truck", "measure": "Trucks in the convoy", "claim": 0}]))
+                     [_figure(f"{trucks} trucks", str(trucks), "truck", "Trucks in the convoy", value=float(trucks), claim=0)]))
 
     # Longer sentences: a trailing clause that the claim does not quote, as reporters write them.
     for piece in out:

@@ -341,7 +341,8 @@ def check_package(root: Path, descriptor: str = "datapackage.json", *, workers: 
     return sorted(problems)
 
 
-def _foreign_key_rows(root: Path, resource: dict, fields: tuple[str, ...], missing: set, target: str, target_fields: list[str]) -> list[TableProblem]:
+def _foreign_key_rows(root: Path, resource: dict, fields: tuple[str, ...], missing: set, target: str,
+                      target_fields: list[str]) -> list[TableProblem]:
     """The rows whose foreign key points nowhere (the error path: the table is read again)."""
     checker = TableChecker(root, resource)
     checker.check()

@@ -176,3 +176,11 @@ def test_csvs_have_no_bom_and_are_utf8(built):
         data = path.read_bytes()
         assert not data.startswith(b"\xef\xbb\xbf")
         data.decode("utf-8")
+
+
+@pytest.mark.parametrize("date", ["0000", "2023-02-29", "2026-13-01", "2021-02-30~", "feb 5", "2026-02-05T25:00:00"])
+def test_impossible_dates_are_located_errors_not_crashes(fixture_project, date):
+    record = fixture_project.records / "900.yaml"
+    record.write_text(record.read_text().replace("value: '2026-03-03'", f"value: '{date}'"))
+    assert _codes(fixture_project) == [("invalid-edtf", "dataset/records/900.yaml", "published.value")]
+    assert build(fixture_project).problems  # and the build refuses rather than crashing
