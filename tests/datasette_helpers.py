@@ -20,6 +20,7 @@ TEMPLATE = "{{ 7*7 }}"
 HOSTILE_CLAIM = f"The United States and Russia agreed {SCRIPT} to restart {TEMPLATE} military talks."
 HOSTILE_PROPOSITION = f"The United States and Russia agreed {SCRIPT} to restore {TEMPLATE} military dialogue."
 HOSTILE_ACTOR = 'Officials <img src=x onerror="window.__pwned=2">'
+HOSTILE_NOTES = f"Curator notes with {SCRIPT} and {TEMPLATE} in them."
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -30,7 +31,8 @@ def _replace(path: Path, old: str, new: str) -> None:
 
 def hostile_project(dest: Path, *, real: bool = False) -> Layout:
     """The fixture article 900 (plus every real article when `real`), with markup and template syntax in
-    a claim statement, in the proposition that claim supports, and in the name of a speaker."""
+    a claim statement, in the proposition that claim supports, in the name of a speaker and in the
+    article's notes (shown as text at the top of its article page)."""
     layout = make_project(dest, records=[FIXTURES / "valid" / "900.yaml"],
                           seeds=[FIXTURES / "seeds" / "900_6d49835614be8221.txt"], real=real)
     _replace(layout.records / "900.yaml", "statement: The United States and Russia agreed to restart military talks.",
@@ -39,6 +41,7 @@ def hostile_project(dest: Path, *, real: bool = False) -> Layout:
              "statement: The United States and Russia agreed to restore high-level military-to-military dialogue.",
              f"statement: '{HOSTILE_PROPOSITION}'")
     _replace(layout.actors, "name: Officials (unnamed)", f"name: '{HOSTILE_ACTOR}'")
+    _replace(layout.records / "900.yaml", "notes: A small invented article used only by the tests.", f"notes: '{HOSTILE_NOTES}'")
     return layout
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from scripts.layout import ROOT
 
-from .datasette_helpers import HOSTILE_ACTOR, HOSTILE_CLAIM, HOSTILE_PROPOSITION, hostile_project
+from .datasette_helpers import HOSTILE_ACTOR, HOSTILE_CLAIM, HOSTILE_NOTES, HOSTILE_PROPOSITION, hostile_project
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -167,7 +167,7 @@ def test_corroboration_matrix(page, server, project):
 
 
 @pytest.mark.parametrize("path, visible", [
-    pytest.param("/-/article/900", None, id="article"),
+    pytest.param("/-/article/900", HOSTILE_NOTES, id="article"),
     pytest.param("/dataset/claims/900-c01", HOSTILE_CLAIM, id="claim-row"),
     pytest.param("/dataset/claims?article_id=900", HOSTILE_ACTOR, id="claims"),
     pytest.param("/-/corroboration", HOSTILE_PROPOSITION, id="matrix"),
@@ -175,8 +175,7 @@ def test_corroboration_matrix(page, server, project):
 def test_markup_in_records_is_shown_as_text_and_runs_nothing(page, server, request, path, visible):
     page.goto(server + path)
     assert page.evaluate("typeof window.__pwned") == "undefined"
-    if visible:
-        assert page.get_by_text(visible, exact=False).first.is_visible()
-    else:  # the article page: the claim's words are highlighted, its statement is in the hover title
+    assert page.get_by_text(visible, exact=False).first.is_visible()  # shown as the very characters
+    if path.startswith("/-/article/"):  # and the claim's statement sits in its highlight's hover title
         assert page.locator('a.ev.ev-claim[href="/dataset/claims/900-c01"]').first.get_attribute("title").endswith(HOSTILE_CLAIM)
     _shot(page, f"hostile-{request.node.callspec.id}")

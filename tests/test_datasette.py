@@ -19,7 +19,7 @@ from scripts.db import DATABASE, build_db
 from scripts.highlight import Evidence, regions
 
 from .conftest import cli
-from .datasette_helpers import (HOSTILE_ACTOR, HOSTILE_CLAIM, HOSTILE_PROPOSITION, SCRIPT, TEMPLATE, Site, build_site,
+from .datasette_helpers import (HOSTILE_ACTOR, HOSTILE_CLAIM, HOSTILE_NOTES, HOSTILE_PROPOSITION, SCRIPT, TEMPLATE, Site, build_site,
                                 escaped, hostile_project, text_of)
 
 
@@ -335,6 +335,7 @@ def _shows_as_text(page: str, text: str) -> None:
 def test_hostile_text_is_shown_as_text_everywhere(hostile_site):
     article = hostile_site.get("/-/article/900").text
     _shows_as_text(article, HOSTILE_CLAIM)  # in the claim's hover title
+    _shows_as_text(article, HOSTILE_NOTES)  # as text at the top of the page
     assert escaped(HOSTILE_ACTOR) in article  # the speaker of claim 900-c02, in its hover title
     claims = hostile_site.get(f"/{DATABASE}/claims").text
     _shows_as_text(claims, HOSTILE_CLAIM)
