@@ -8,7 +8,6 @@ scripts/validate.py.
 """
 from __future__ import annotations
 
-import re
 from typing import Annotated, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator

@@ -21,7 +21,7 @@ from schema.package import PackageMeta
 from schema.tables import TABLES
 
 from . import pipeline
-from .fragments import COLUMNS, NESTED, Fragment, cell, csv_text, dump_json, jsonable  # noqa: F401 - cell is part of this module's API
+from .fragments import COLUMNS, NESTED, Fragment, csv_text, dump_json, jsonable
 from .layout import Layout
 from .pipeline import CheckRun
 from .problems import Problem

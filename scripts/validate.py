@@ -13,7 +13,7 @@ from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from schema.record import Evidence, Record
+from schema.record import Record
 from schema.registry import Actor, ActorRegistry, Proposition, PropositionRegistry
 
 from .codes import CODES

@@ -11,7 +11,7 @@ from scripts import build as build_module
 from scripts.build import build, published_files
 from scripts.validate import validate
 
-from .conftest import FIXTURES, cli, make_project
+from .conftest import FIXTURES, cli
 
 VALID = FIXTURES / "valid" / "900.yaml"
 SEED = FIXTURES / "seeds" / "900_6d49835614be8221.txt"

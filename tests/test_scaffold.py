@@ -8,7 +8,7 @@ import pytest
 from scripts.scaffold import ScaffoldError, guess_body, scaffold
 from scripts.validate import validate
 
-from .conftest import FIXTURES, cli, make_project
+from .conftest import FIXTURES, cli
 
 ARTICLE = FIXTURES / "contributor" / "article.txt"
 
