@@ -42,6 +42,9 @@ CREATE TABLE IF NOT EXISTS records (
     written_ns INTEGER NOT NULL, outcome BLOB NOT NULL, fragment BLOB
 );
 """
+# The layout of the cache file (PRAGMA user_version). Bump it with SCHEMA: a file of another
+# layout is deleted and started afresh rather than turning the cache off on every run.
+CACHE_FORMAT = 2
 RACY_NS = 1_000_000_000  # a file changed this close to its entry's writing is read again
 
 
@@ -155,6 +158,11 @@ class RecordCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(path, timeout=10)
+            if self.conn.execute("PRAGMA user_version").fetchone()[0] != CACHE_FORMAT:
+                self.conn.close()
+                path.unlink(missing_ok=True)
+                self.conn = sqlite3.connect(path, timeout=10)
+                self.conn.execute(f"PRAGMA user_version = {CACHE_FORMAT}")
             self.conn.executescript(SCHEMA)
             stored = self.conn.execute("SELECT key FROM environment").fetchone()
             if stored is None or stored[0] != environment:

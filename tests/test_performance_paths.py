@@ -308,6 +308,18 @@ def test_a_broken_cache_costs_time_not_results(corpus_copy, capsys):
     assert "record cache unavailable" in capsys.readouterr().err
 
 
+def test_a_cache_of_an_older_layout_is_replaced_not_left_broken(corpus_copy, capsys):
+    import sqlite3
+
+    cache = corpus_copy.build_dir / "cache" / "records.sqlite"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(cache) as old:  # an earlier layout: no `stat` column, no format number
+        old.executescript("CREATE TABLE environment (key TEXT); CREATE TABLE records (path TEXT PRIMARY KEY, sha256 TEXT);")
+    assert pipeline.run(corpus_copy).checked == 12
+    assert pipeline.run(corpus_copy).checked == 0  # the replaced cache is used from the next run on
+    assert "unavailable" not in capsys.readouterr().err
+
+
 def test_parallel_serial_cached_and_in_memory_builds_write_the_same_bytes(corpus_copy, tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
     assert not build(corpus_copy, workers=1).problems
