@@ -33,6 +33,15 @@ def report(problems, *, github: bool) -> None:
         click.echo(f"{len(problems)} problem(s) in {files} file(s)", err=True)
 
 
+def _report_build(outcome, t0: float, *, github: bool, failed: str) -> None:
+    """What `build` and `serve` say after building: every problem and exit 1, or what was built."""
+    report(outcome.problems, github=github)
+    if outcome.problems:
+        click.echo(failed, err=True)
+        sys.exit(1)
+    click.echo(f"built {len(outcome.written)} files from {len(outcome.result.articles)} record(s) in {time.perf_counter() - t0:.2f}s", err=True)
+
+
 @click.group()
 def main() -> None:
     """Tools that keep the dataset honest. Each command has --help."""
@@ -104,11 +113,7 @@ def build(root, check, github, jobs, timings) -> None:
     outcome = run(layout, workers=jobs, clock=clock)
     if timings:
         clock.write(Path(timings), wall=time.perf_counter() - t0, checked=outcome.result.checked if outcome.result else 0)
-    report(outcome.problems, github=gh)
-    if outcome.problems:
-        click.echo("build failed: the published files were left as they were", err=True)
-        sys.exit(1)
-    click.echo(f"built {len(outcome.written)} files from {len(outcome.result.articles)} record(s) in {time.perf_counter() - t0:.2f}s", err=True)
+    _report_build(outcome, t0, github=gh, failed="build failed: the published files were left as they were")
 
 
 @main.command("format")
@@ -217,12 +222,8 @@ def serve(root, host, port) -> None:
 
     layout = _layout(root)
     t0 = time.perf_counter()
-    outcome = run(layout)
-    report(outcome.problems, github=in_github_actions())
-    if outcome.problems:
-        click.echo("serve: the package does not build, so nothing is served; fix the problems above", err=True)
-        sys.exit(1)
-    click.echo(f"built {len(outcome.written)} files from {len(outcome.result.articles)} record(s) in {time.perf_counter() - t0:.2f}s", err=True)
+    _report_build(run(layout), t0, github=in_github_actions(),
+                  failed="serve: the package does not build, so nothing is served; fix the problems above")
     run_datasette(_build_db(layout).files, host, port)
 
 

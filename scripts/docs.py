@@ -2,6 +2,7 @@
 example for every code (each produced by running the check it documents)."""
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,10 +24,15 @@ def _project(dest: Path) -> Layout:
     return Layout(dest)
 
 
+def fixture_target(fixture: Path) -> str:
+    """The record file name a bad-input fixture is copied to: its article_id's, which the fixture
+    may not even parse far enough to give (then 900, the fixture article's)."""
+    m = re.search(rb"^article_id: '?([0-9]{3,})", fixture.read_bytes(), re.M)
+    return (m.group(1).decode() if m else "900") + ".yaml"
+
+
 def examples() -> dict[str, str]:
     """code -> the message its check prints, produced by running that check."""
-    import re
-
     from .canonical import format_files
     from .scaffold import ScaffoldError, scaffold
     from .validate import validate
@@ -35,8 +41,7 @@ def examples() -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         for fixture in sorted((FIXTURES / "invalid").glob("*.yaml")):
             layout = _project(Path(tmp) / fixture.stem)
-            m = re.search(rb"^article_id: '?([0-9]{3,})", fixture.read_bytes(), re.M)
-            shutil.copy(fixture, layout.records / f"{m.group(1).decode() if m else '900'}.yaml")
+            shutil.copy(fixture, layout.records / fixture_target(fixture))
             problems = validate(layout).problems
             if problems:
                 out[fixture.stem] = problems[0].format()

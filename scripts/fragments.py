@@ -72,7 +72,6 @@ def _json_row(row: dict) -> dict:
             for k, v in row.items() if k != "article_id"}
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def article_document(tables: dict[str, list[dict]]) -> dict:
@@ -105,6 +104,7 @@ def _floats_print_alike(value) -> bool:
 
 
 _SCALARS = frozenset({str, int, bool, type(None)})  # written alike by json and orjson (ints within 64 bits)
+_PLAIN = _SCALARS | {float}  # what `jsonable` returns unchanged (integral floats aside)
 
 
 def json_fragment(doc: dict) -> str:

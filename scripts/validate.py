@@ -366,7 +366,7 @@ class RecordChecker:
         for loc, value in _suspect_strings(self.record.model_dump(mode="json", exclude={"deliberate_formula_cells"})):
             if loc and loc[-1] in {"file", "sha256"}:
                 continue
-            if loc and loc[-1] in {"note", "notes"} and value.lstrip().startswith("TODO"):
+            if loc and loc[-1] in _NOTES and value.lstrip().startswith("TODO"):
                 self.problem(loc, "placeholder", f"still a placeholder: {value[:80]!r}")
                 continue
             if value.startswith(FORMULA_START):

@@ -5,13 +5,13 @@ the error must point at carries the comment `# error-here`.
 """
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from scripts.codes import CODES
+from scripts.docs import fixture_target
 from scripts.validate import validate
 
 from .conftest import FIXTURES, cli, make_project
@@ -24,11 +24,6 @@ GENERATED = {
     "already-archived": "tests/test_scaffold.py::test_scaffold_never_overwrites",
     "would-overwrite": "tests/test_scaffold.py::test_scaffold_never_overwrites",
 }
-
-
-def _target(fixture: Path) -> str:
-    m = re.search(rb"^article_id: '?([0-9]{3,})", fixture.read_bytes(), re.M)
-    return (m.group(1).decode() if m else "900") + ".yaml"
 
 
 def _marked_line(fixture: Path) -> int:
@@ -47,7 +42,7 @@ def test_valid_fixture_is_valid(fixture_project):
 @pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
 def test_fixture_gives_exactly_its_code(tmp_path, fixture):
     layout = make_project(tmp_path / "p", seeds=sorted((FIXTURES / "seeds").glob("*.txt")))
-    target = layout.records / _target(fixture)
+    target = layout.records / fixture_target(fixture)
     shutil.copy(fixture, target)
     problems = validate(layout).problems
     assert [p.code for p in problems] == [fixture.stem], [p.format() for p in problems]
