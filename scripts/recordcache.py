@@ -34,7 +34,7 @@ from .fragments import ArticleSummary, Fragment
 from .layout import Layout
 from .problems import Problem
 
-LIBRARIES = ("pydantic", "pydantic-core", "ruamel.yaml", "pysbd", "edtf", "orjson")
+LIBRARIES = ("pydantic", "pydantic-core", "ruamel.yaml", "sentencex", "edtf", "orjson")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS environment (key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (

@@ -10,8 +10,8 @@ so every real command runs on it unchanged with `--root dest`.
 Each record is shaped like the hand-made ones: about 10 actors named, 15 claims (whole sentences
 and clauses, all four kinds, hedges, event dates, propositions), 10 figures (digits and words,
 exact and vague), mentions added and excluded, credited sources, and a skip for every body
-sentence nothing else quotes. Sentences are found with the validator's own function (pysbd, line
-by line), so the records are valid by construction; every quote is an exact substring, with
+sentence nothing else quotes. Sentences are found with the validator's own function (sentencex,
+line by line), so the records are valid by construction; every quote is an exact substring, with
 `occurrence` wherever it repeats. About a quarter of the body lines are only partly covered by
 quotes (18 of 67 in the five real records), so sentence accounting does its real work: the body
 texts are about 4.5 KB and the records about 12 KB, as the real ones are.
