@@ -90,17 +90,23 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_table(layout: Layout, resource: dict, problems: list[str]) -> Iterator[tuple]:
-    """The rows of one CSV as typed tuples, after checking it is the file datapackage.json describes.
-    Rows are yielded as they are read, so a table is never held in memory whole (at 10,000 articles
-    the tables held at once took 800 MB); a row that does not read is left out and described in
-    `problems`, which the caller raises once the table is read."""
+def _check_file(layout: Layout, resource: dict) -> None:
+    """The CSV is there and is the file datapackage.json describes (its hash)."""
     path = layout.root / resource["path"]
     where = layout.rel(path)
     if not path.is_file():
         raise PackageError([f"{where}: missing; run `make build`"])
     if resource.get("hash") and resource["hash"] != f"sha256:{_digest(path)}":
         raise PackageError([f"{where}: differs from its hash in datapackage.json (edited by hand or stale); run `make build`"])
+
+
+def read_table(layout: Layout, resource: dict, problems: list[str]) -> Iterator[tuple]:
+    """The rows of one CSV as typed tuples (the reference reader; `_check_file` first).
+    Rows are yielded as they are read, so a table is never held in memory whole (at 10,000 articles
+    the tables held at once took 800 MB); a row that does not read is left out and described in
+    `problems`, which the caller raises once the table is read."""
+    path = layout.root / resource["path"]
+    where = layout.rel(path)
     fields = resource["schema"]["fields"]
     names = [f["name"] for f in fields]
     missing = set(resource["schema"].get("missingValues", [""]))
@@ -141,15 +147,6 @@ def seed_rows(layout: Layout, articles: dict, seeds: list[tuple[str, str, str]],
             yield article_id, seed_file, sha256, data.decode("utf-8")
 
 
-def _noting_seeds(rows: Iterable[tuple], articles: dict, seeds: list[tuple[str, str, str]]) -> Iterator[tuple]:
-    """The articles table's rows, passed on, noting each one's (article_id, seed_file, seed_sha256)."""
-    names = [f["name"] for f in articles["schema"]["fields"]]
-    at = [names.index(n) for n in ("article_id", "seed_file", "seed_sha256")]
-    for row in rows:
-        seeds.append(tuple(row[i] for i in at))
-        yield row
-
-
 def _create(db: sqlite_utils.Database, resource: dict) -> None:
     schema = resource["schema"]
     foreign_keys = []
@@ -180,13 +177,67 @@ def _insert(conn: sqlite3.Connection, table: str, columns: list[str], rows: Iter
     return conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({marks})", rows).rowcount
 
 
+# What a cell of each Table Schema type may hold once SQLite has read it.
+_STORED_AS = {"integer": ("integer",), "number": ("real", "integer"), "boolean": ("integer",)}
+
+
+def _cell_sql(n: int, field: dict) -> str:
+    """SQL that reads the n-th cell's text as `read_table` reads it: an empty cell is NULL; the
+    column's affinity turns numeric text into a number; booleans go by the schema's values."""
+    if field["type"] == "boolean":
+        whens = " ".join([f"WHEN {_quote(v)} THEN 1" for v in field.get("trueValues", ["true"])]
+                         + [f"WHEN {_quote(v)} THEN 0" for v in field.get("falseValues", ["false"])])
+        return f"CASE ?{n} {whens} ELSE NULLIF(?{n}, '') END"
+    return f"NULLIF(?{n}, '')"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _insert_text(conn: sqlite3.Connection, layout: Layout, resource: dict) -> int | None:
+    """Load a CSV the quick way: csv.reader's rows go straight into SQLite, which converts the
+    cells (about 4x faster than converting 1.2 million rows in Python at 10,000 articles).
+
+    Returns the rows loaded, or None when anything is out of the ordinary (a row with too many or
+    too few cells, a cell its column's type cannot hold, missing values other than ""): the table
+    is then emptied and `read_table`, the reference, loads it and locates every problem."""
+    schema = resource["schema"]
+    fields = schema["fields"]
+    if schema.get("missingValues", [""]) != [""]:
+        return None
+    table = resource["name"]
+    path = layout.root / resource["path"]
+    names = ", ".join(f"[{f['name']}]" for f in fields)
+    cells = ", ".join(_cell_sql(n, f) for n, f in enumerate(fields, 1))
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        if next(reader, []) != [f["name"] for f in fields]:
+            return None
+        try:
+            count = conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({cells})", reader).rowcount
+        except (sqlite3.ProgrammingError, sqlite3.IntegrityError, csv.Error):
+            conn.execute(f"DELETE FROM [{table}]")
+            return None
+    for f in fields:
+        stored = _STORED_AS.get(f["type"])
+        if stored is None:
+            continue
+        kinds = ", ".join(_quote(k) for k in (*stored, "null"))
+        if conn.execute(f"SELECT 1 FROM [{table}] WHERE typeof([{f['name']}]) NOT IN ({kinds}) LIMIT 1").fetchone():
+            conn.execute(f"DELETE FROM [{table}]")
+            return None
+    return count
+
+
 def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
     return [f"dataset/tables/{table}.csv: row {rowid} points at a {parent} row that does not exist"
             for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()]
 
 
-def load(db: sqlite_utils.Database, layout: Layout, package: dict) -> dict[str, int]:
-    """Create every table, load every row in one transaction, then index and full-text index them."""
+def load(db: sqlite_utils.Database, layout: Layout, package: dict, *, fast: bool = True) -> dict[str, int]:
+    """Create every table, load every row in one transaction, then index and full-text index them.
+    `fast=False` loads every table with the reference reader (tests compare the two)."""
     resources = table_resources(package)
     by_name = {r["name"]: r for r in resources}
     if "articles" not in by_name:
@@ -195,19 +246,25 @@ def load(db: sqlite_utils.Database, layout: Layout, package: dict) -> dict[str, 
         _create(db, resource)
     db[SEEDS].create({"article_id": str, "seed_file": str, "sha256": str, "text": str}, pk="article_id",
                      foreign_keys=[("article_id", "articles", "article_id")], not_null=["seed_file", "sha256", "text"])
-    counts, seeds = {}, []
+    counts: dict[str, int] = {}
     # One transaction for every row: loading commits once. The rows stream from the files into
     # SQLite; the first table (then the seeds) with a bad row stops the load with all its problems,
     # and the half-written database is thrown away by the caller.
     with db.conn:
         for resource in resources:
-            problems: list[str] = []
-            rows = read_table(layout, resource, problems)
-            if resource["name"] == "articles":
-                rows = _noting_seeds(rows, resource, seeds)
-            counts[resource["name"]] = _insert(db.conn, resource["name"], [f["name"] for f in resource["schema"]["fields"]], rows)
-            if problems:
-                raise PackageError(problems)
+            name = resource["name"]
+            _check_file(layout, resource)
+            loaded = _insert_text(db.conn, layout, resource) if fast else None
+            if loaded is None:
+                problems: list[str] = []
+                try:
+                    loaded = _insert(db.conn, name, [f["name"] for f in resource["schema"]["fields"]], read_table(layout, resource, problems))
+                except sqlite3.IntegrityError as exc:  # a primary key twice, a required cell empty
+                    problems.append(f"{layout.rel(layout.root / resource['path'])}: {exc}")
+                if problems:
+                    raise PackageError(problems)
+            counts[name] = loaded
+        seeds = db.conn.execute("SELECT article_id, seed_file, seed_sha256 FROM articles ORDER BY rowid").fetchall()
         problems = []
         counts[SEEDS] = _insert(db.conn, SEEDS, ["article_id", "seed_file", "sha256", "text"],
                                 seed_rows(layout, by_name["articles"], seeds, problems))
@@ -236,8 +293,9 @@ def _replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
             os.unlink(tmp)
 
 
-def build_db(layout: Layout, out_dir: Path | None = None) -> DbOutcome:
-    """Write <out_dir>/dataset.db and the Datasette metadata beside it (out_dir defaults to build/)."""
+def build_db(layout: Layout, out_dir: Path | None = None, *, fast: bool = True) -> DbOutcome:
+    """Write <out_dir>/dataset.db and the Datasette metadata beside it (out_dir defaults to build/).
+    `fast=False` reads every CSV with the reference reader (see `load`)."""
     from .datasette_metadata import metadata  # imported here: it uses this module's names
 
     t0 = time.perf_counter()
@@ -252,7 +310,9 @@ def build_db(layout: Layout, out_dir: Path | None = None) -> DbOutcome:
             # A scratch file that is thrown away on failure needs no journal or fsync.
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
-            counts.update(load(sqlite_utils.Database(conn), layout, package))
+            # A second thread for sorting when the indexes are created.
+            conn.execute("PRAGMA threads = 2")
+            counts.update(load(sqlite_utils.Database(conn), layout, package, fast=fast))
         finally:
             conn.close()
 

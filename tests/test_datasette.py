@@ -77,6 +77,46 @@ def test_facet_on_a_foreign_key_shows_names(site):
     assert "U.S. European Command" in page
 
 
+def _facet_classes():
+    from datasette.plugins import pm
+    return [cls for classes in pm.hook.register_facet_classes() for cls in classes]
+
+
+def _search_facet(site, word: str, extra: str = ""):
+    """The claims page's column facet for a search, as Datasette makes it for that page."""
+    from datasette.utils.asgi import Request
+    (cls,) = [c for c in _facet_classes() if c.type == "column"]
+    request = Request.fake(f"/{DATABASE}/claims?_search={word}{extra}")
+    return cls(site.datasette, request, DATABASE, table="claims", params={"search": word},
+               sql="select * from claims where rowid in (select rowid from claims_fts where claims_fts match escape_fts(:search))",
+               metadata=site.datasette.table_metadata(DATABASE, "claims"))
+
+
+def test_column_facets_are_replaced_not_doubled():
+    assert [c.type for c in _facet_classes()].count("column") == 1
+    assert {"column", "date", "array"} <= {c.type for c in _facet_classes()}
+
+
+@pytest.mark.parametrize("word, extra", [("prisoner", "&_facet=kind"), ("talks", "&_facet=hedged&_facet=kind"),
+                                         ("Russia", "&kind=quote&_facet_size=3"), ("nothingmatchesthis", "")])
+def test_search_facets_counted_together_are_datasettes_own(site, word, extra):
+    """One shared query gives, entry for entry, what Datasette's ColumnFacet gives one query per
+    column: values, counts, order, truncation, foreign-key labels and toggle links."""
+    from datasette.facets import ColumnFacet
+    facet = _search_facet(site, word, extra)
+    assert len(facet.get_configs()) >= 4 and facet.searching()
+    shared = site._loop.run_until_complete(facet.facet_results())
+    own = site._loop.run_until_complete(ColumnFacet.facet_results(facet))
+    assert shared == own
+    if word == "prisoner":
+        assert any(r["label"] != r["value"] for f in shared[0] if f["name"] == "speaker_id" for r in f["results"])
+
+
+def test_a_requested_facet_that_is_a_default_is_counted_once(site):
+    facets = site.get(f"/{DATABASE}/claims.json?_search=prisoner&_facet=kind&_facet=hedged").json()["facet_results"]
+    assert list(facets) == ["article_id", "kind", "speaker_id", "proposition_id", "hedged"]
+
+
 def test_full_text_search_finds_a_claim(site, tables):
     claim = next(c for c in tables["claims"] if "prisoner" in c["statement"].lower())
     other = next(c for c in tables["claims"] if "prison" not in (c["statement"] + c["quote"]).lower())

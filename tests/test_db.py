@@ -120,6 +120,33 @@ def test_rebuilding_gives_the_same_database(layout, built, tmp_path):
     assert again.files.metadata.read_text() == built.files.metadata.read_text()
 
 
+def test_the_quick_loader_gives_the_reference_loaders_database(layout, built, tmp_path):
+    """CSV rows handed straight to SQLite (cells converted in SQL) load the same database, value
+    for value and type for type, as converting every cell in Python."""
+    reference = build_db(layout, tmp_path, fast=False)
+    dump = lambda path: list(sqlite3.connect(path).iterdump())  # noqa: E731
+    assert dump(built.files.db) == dump(reference.files.db)
+    conn = sqlite3.connect(built.files.db)
+    assert conn.execute("select typeof(start), typeof(hedged), typeof(note) from claims where claim_id = '004-c01'").fetchone() == (
+        "integer", "integer", "null")  # an empty cell is NULL, never ''
+    assert {r[0] for r in conn.execute("select typeof(value_min) from figures")} == {"real", "null"}
+
+
+def test_rows_the_quick_loader_cannot_read_go_to_the_reference_loader(published, tmp_path):
+    """A row with a cell too many: the quick load stops, and the reference reader says where."""
+    claims = published.tables / "claims.csv"
+    text = claims.read_bytes().decode("utf-8")
+    lines = text.split("\r\n")
+    line = next(i for i, row in enumerate(lines) if row.startswith("004-c01,"))
+    lines[line] += ",extra"
+    claims.write_bytes("\r\n".join(lines).encode("utf-8"))
+    _rehash(published, "claims")
+    with pytest.raises(PackageError) as info:
+        build_db(published, tmp_path)
+    n = len(lines[0].split(","))
+    assert info.value.problems == [f"dataset/tables/claims.csv:{line + 1}: {n + 1} cells, expected {n}"]
+
+
 def _edit(path, old: str, new: str) -> str:
     """Replace text in a CSV byte for byte (its CRLF line ends kept); returns the old text."""
     text = path.read_bytes().decode("utf-8")
