@@ -11,13 +11,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import multiprocessing
 import os
 import sqlite3
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import sqlite_utils
 
@@ -147,10 +150,10 @@ def seed_rows(layout: Layout, articles: dict, seeds: list[tuple[str, str, str]],
             yield article_id, seed_file, sha256, data.decode("utf-8")
 
 
-def _create(db: sqlite_utils.Database, resource: dict) -> None:
+def _create(db: sqlite_utils.Database, resource: dict, *, with_foreign_keys: bool = True) -> None:
     schema = resource["schema"]
     foreign_keys = []
-    for fk in schema.get("foreignKeys", []):
+    for fk in schema.get("foreignKeys", []) if with_foreign_keys else []:
         if len(fk["fields"]) != 1:  # sqlite-utils declares single-column foreign keys; the package has no other kind
             raise PackageError([f"datapackage.json: {resource['name']}: composite foreign key {fk['fields']} is not supported"])
         foreign_keys.append((fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0]))
@@ -235,9 +238,71 @@ def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
             for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()]
 
 
-def load(db: sqlite_utils.Database, layout: Layout, package: dict, *, fast: bool = True) -> dict[str, int]:
-    """Create every table, load every row in one transaction, then index and full-text index them.
-    `fast=False` loads every table with the reference reader (tests compare the two)."""
+def _load_table(conn: sqlite3.Connection, layout: Layout, resource: dict, fast: bool) -> int:
+    """Load one CSV (the quick way when `fast` and the table allows it); PackageError if it cannot."""
+    _check_file(layout, resource)
+    loaded = _insert_text(conn, layout, resource) if fast else None
+    if loaded is None:
+        problems: list[str] = []
+        try:
+            loaded = _insert(conn, resource["name"], [f["name"] for f in resource["schema"]["fields"]], read_table(layout, resource, problems))
+        except sqlite3.IntegrityError as exc:  # a primary key twice, a required cell empty
+            problems.append(f"{layout.rel(layout.root / resource['path'])}: {exc}")
+        if problems:
+            raise PackageError(problems)
+    return loaded
+
+
+def _load_tables(conn: sqlite3.Connection, layout: Layout, resources: list[dict], fast: bool) -> tuple[dict[str, int], Optional[tuple[str, list[str]]]]:
+    """Load `resources` in order, in one transaction, stopping at the first that cannot be:
+    (rows per table, (that table, its problems) or None)."""
+    counts: dict[str, int] = {}
+    with conn:
+        for resource in resources:
+            try:
+                counts[resource["name"]] = _load_table(conn, layout, resource, fast)
+            except PackageError as exc:
+                return counts, (resource["name"], exc.problems)
+    return counts, None
+
+
+def _load_apart(layout: Layout, resources: list[dict], path: str, fast: bool):
+    """In a second process: `resources` loaded into a scratch database of their own."""
+    conn = sqlite3.connect(path)
+    try:
+        _scratch_pragmas(conn)
+        db = sqlite_utils.Database(conn)
+        for resource in resources:
+            _create(db, resource, with_foreign_keys=False)  # the tables they point at are not here
+        return _load_tables(conn, layout, resources, fast)
+    finally:
+        conn.close()
+
+
+def _halves(layout: Layout, resources: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The tables in two groups of about equal bytes, each in package order."""
+    sizes = {r["name"]: (layout.root / r["path"]).stat().st_size if (layout.root / r["path"]).is_file() else 0 for r in resources}
+    here: list[str] = []
+    apart: list[str] = []
+    for name in sorted(sizes, key=lambda n: -sizes[n]):
+        (here if sum(sizes[n] for n in here) <= sum(sizes[n] for n in apart) else apart).append(name)
+    return [r for r in resources if r["name"] in here], [r for r in resources if r["name"] in apart]
+
+
+# Below this many bytes of CSV, a second process costs more than it saves.
+PARALLEL_FROM_BYTES = 8_000_000
+
+
+def load(db: sqlite_utils.Database, layout: Layout, package: dict, *, fast: bool = True,
+         parallel_from: int = PARALLEL_FROM_BYTES) -> dict[str, int]:
+    """Create every table, load every row, then index and full-text index them.
+    `fast=False` loads every table with the reference reader (tests compare the two).
+
+    Reading CSV is most of the cost (Python's csv module reads about 55 MB/s), so a large package
+    is read by two processes: half of the tables (by bytes) in a second process, into a scratch
+    database that is then copied in (SQLite copies rows between databases without Python). The
+    problems reported are the serial load's: those of the first table, in package order, that
+    cannot be loaded; the half-written database is thrown away by the caller."""
     resources = table_resources(package)
     by_name = {r["name"]: r for r in resources}
     if "articles" not in by_name:
@@ -246,30 +311,35 @@ def load(db: sqlite_utils.Database, layout: Layout, package: dict, *, fast: bool
         _create(db, resource)
     db[SEEDS].create({"article_id": str, "seed_file": str, "sha256": str, "text": str}, pk="article_id",
                      foreign_keys=[("article_id", "articles", "article_id")], not_null=["seed_file", "sha256", "text"])
-    counts: dict[str, int] = {}
-    # One transaction for every row: loading commits once. The rows stream from the files into
-    # SQLite; the first table (then the seeds) with a bad row stops the load with all its problems,
-    # and the half-written database is thrown away by the caller.
+    total = sum((layout.root / r["path"]).stat().st_size for r in resources if (layout.root / r["path"]).is_file())
+    here, apart = _halves(layout, resources) if total >= parallel_from else (resources, [])
+    scratch = Path(db.conn.execute("PRAGMA database_list").fetchone()[2] + ".apart")
+    try:
+        with _second_process(bool(apart)) as pool:
+            pending = pool.submit(_load_apart, layout, apart, str(scratch), fast) if apart else None
+            counts, failed = _load_tables(db.conn, layout, here, fast)
+            counts_apart, failed_apart = pending.result() if pending else ({}, None)
+        order = [r["name"] for r in resources]
+        failures = sorted([f for f in (failed, failed_apart) if f], key=lambda f: order.index(f[0]))
+        if failures:
+            raise PackageError(failures[0][1])
+        if apart:
+            db.conn.execute("ATTACH DATABASE ? AS apart", (str(scratch),))
+            with db.conn:
+                for resource in apart:
+                    db.conn.execute(f"INSERT INTO main.[{resource['name']}] SELECT * FROM apart.[{resource['name']}]")
+            db.conn.execute("DETACH DATABASE apart")
+            counts.update(counts_apart)
+    finally:
+        scratch.unlink(missing_ok=True)
+    counts = {name: counts[name] for name in order}
+    seeds = db.conn.execute("SELECT article_id, seed_file, seed_sha256 FROM articles ORDER BY rowid").fetchall()
+    problems: list[str] = []
     with db.conn:
-        for resource in resources:
-            name = resource["name"]
-            _check_file(layout, resource)
-            loaded = _insert_text(db.conn, layout, resource) if fast else None
-            if loaded is None:
-                problems: list[str] = []
-                try:
-                    loaded = _insert(db.conn, name, [f["name"] for f in resource["schema"]["fields"]], read_table(layout, resource, problems))
-                except sqlite3.IntegrityError as exc:  # a primary key twice, a required cell empty
-                    problems.append(f"{layout.rel(layout.root / resource['path'])}: {exc}")
-                if problems:
-                    raise PackageError(problems)
-            counts[name] = loaded
-        seeds = db.conn.execute("SELECT article_id, seed_file, seed_sha256 FROM articles ORDER BY rowid").fetchall()
-        problems = []
         counts[SEEDS] = _insert(db.conn, SEEDS, ["article_id", "seed_file", "sha256", "text"],
                                 seed_rows(layout, by_name["articles"], seeds, problems))
-        if problems:
-            raise PackageError(problems)
+    if problems:
+        raise PackageError(problems)
     problems = _foreign_key_problems(db.conn)
     if problems:
         raise PackageError(problems)
@@ -279,6 +349,23 @@ def load(db: sqlite_utils.Database, layout: Layout, package: dict, *, fast: bool
     for table, columns in FULL_TEXT.items():
         db[table].enable_fts(list(columns), fts_version="FTS5", tokenize="porter")
     return counts
+
+
+@contextmanager
+def _second_process(wanted: bool):
+    if not wanted:
+        yield None
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        yield pool
+
+
+def _scratch_pragmas(conn: sqlite3.Connection) -> None:
+    # A scratch file that is thrown away on failure needs no journal or fsync.
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
 
 
 def _replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
@@ -293,7 +380,8 @@ def _replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
             os.unlink(tmp)
 
 
-def build_db(layout: Layout, out_dir: Path | None = None, *, fast: bool = True) -> DbOutcome:
+def build_db(layout: Layout, out_dir: Path | None = None, *, fast: bool = True,
+             parallel_from: int = PARALLEL_FROM_BYTES) -> DbOutcome:
     """Write <out_dir>/dataset.db and the Datasette metadata beside it (out_dir defaults to build/).
     `fast=False` reads every CSV with the reference reader (see `load`)."""
     from .datasette_metadata import metadata  # imported here: it uses this module's names
@@ -307,12 +395,10 @@ def build_db(layout: Layout, out_dir: Path | None = None, *, fast: bool = True) 
     def write_db(tmp: Path) -> None:
         conn = sqlite3.connect(tmp)
         try:
-            # A scratch file that is thrown away on failure needs no journal or fsync.
-            conn.execute("PRAGMA journal_mode = OFF")
-            conn.execute("PRAGMA synchronous = OFF")
+            _scratch_pragmas(conn)
             # A second thread for sorting when the indexes are created.
             conn.execute("PRAGMA threads = 2")
-            counts.update(load(sqlite_utils.Database(conn), layout, package, fast=fast))
+            counts.update(load(sqlite_utils.Database(conn), layout, package, fast=fast, parallel_from=parallel_from))
         finally:
             conn.close()
 

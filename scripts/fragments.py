@@ -12,9 +12,10 @@ import csv
 import datetime as dt
 import io
 import json
+import typing
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Optional
 
 import orjson
 
@@ -74,6 +75,19 @@ def _json_row(row: dict) -> dict:
 
 
 
+def _is_float(annotation) -> bool:
+    return annotation is float or float in typing.get_args(annotation)
+
+
+# The columns that hold floats (figures' value, value_min, value_max): the only places in an
+# article's document where orjson and json could write a number differently.
+FLOAT_COLUMNS = {model.TABLE.name: [name for name, f in model.model_fields.items() if _is_float(f.annotation)] for model in TABLES}
+
+
+def document_floats(tables: dict[str, list[dict]]) -> list:
+    return [row[c] for name in ("articles", *NESTED) for c in FLOAT_COLUMNS[name] for row in tables[name] if row[c].__class__ is float]
+
+
 def article_document(tables: dict[str, list[dict]]) -> dict:
     """One article's records.json document from its rows (each table sorted by key): the same
     document `build.nested_records` makes from the whole tables."""
@@ -107,11 +121,13 @@ _SCALARS = frozenset({str, int, bool, type(None)})  # written alike by json and 
 _PLAIN = _SCALARS | {float}  # what `jsonable` returns unchanged (integral floats aside)
 
 
-def json_fragment(doc: dict) -> str:
+def json_fragment(doc: dict, floats: Optional[list] = None) -> str:
     """`doc` as an item of the records.json list: exactly the bytes json.dumps(..., indent=2)
-    writes there, made with orjson (json's indenting encoder is pure Python, ~40x slower)."""
+    writes there, made with orjson (json's indenting encoder is pure Python, ~40x slower).
+    `floats`, when given, are all the floats `doc` holds (else the whole document is searched)."""
     try:
-        if _floats_print_alike(doc):
+        alike = _floats_print_alike(doc) if floats is None else all(_floats_print_alike(v) for v in floats)
+        if alike:
             text = orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode()
         else:
             text = json.dumps(doc, ensure_ascii=False, indent=2)
@@ -186,5 +202,5 @@ def fragment(article: Article, clock: StageClock = NO_CLOCK) -> tuple[ArticleSum
     with clock.stage("CSV", n_rows):
         csv_parts = {name: csv_text(COLUMNS[name], rows).encode("utf-8") for name, rows in tables.items()}
     with clock.stage("JSON", 1):
-        document = json_fragment(article_document(tables)).encode("utf-8")
+        document = json_fragment(article_document(tables), document_floats(tables)).encode("utf-8")
     return summarise(tables), Fragment(csv_parts, document)

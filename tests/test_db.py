@@ -132,6 +132,32 @@ def test_the_quick_loader_gives_the_reference_loaders_database(layout, built, tm
     assert {r[0] for r in conn.execute("select typeof(value_min) from figures")} == {"real", "null"}
 
 
+def test_loading_in_two_processes_gives_the_same_database(layout, built, tmp_path):
+    both = build_db(layout, tmp_path, parallel_from=0)
+    dump = lambda path: list(sqlite3.connect(path).iterdump())  # noqa: E731
+    assert dump(both.files.db) == dump(built.files.db)
+    assert both.rows == built.rows
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dataset.db", "metadata.json"], "the scratch database was left behind"
+
+
+@pytest.mark.parametrize("parallel_from", [0, 10**12], ids=["two processes", "one"])
+def test_the_first_broken_table_in_package_order_is_reported(published, tmp_path, parallel_from):
+    """Two tables broken, loaded in different processes or one: the problems are those of the
+    table that comes first in datapackage.json, as a serial load would stop there."""
+    order = [r["name"] for r in json.loads(published.datapackage.read_text())["resources"] if "schema" in r]
+    for name in ("claims", "skips"):
+        path = published.tables / f"{name}.csv"
+        lines = path.read_bytes().decode("utf-8").split("\r\n")
+        lines[1] += ",extra"
+        path.write_bytes("\r\n".join(lines).encode("utf-8"))
+        _rehash(published, name)
+    first = min(("claims", "skips"), key=order.index)
+    with pytest.raises(PackageError) as info:
+        build_db(published, tmp_path, parallel_from=parallel_from)
+    assert len(info.value.problems) == 1 and info.value.problems[0].startswith(f"dataset/tables/{first}.csv:2: ")
+    assert not list(tmp_path.glob("*.apart"))
+
+
 def test_rows_the_quick_loader_cannot_read_go_to_the_reference_loader(published, tmp_path):
     """A row with a cell too many: the quick load stops, and the reference reader says where."""
     claims = published.tables / "claims.csv"
