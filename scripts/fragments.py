@@ -15,6 +15,7 @@ import json
 import typing
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import itemgetter
 from typing import Any, Optional
 
 import orjson
@@ -41,13 +42,36 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def csv_text(columns: list[str], rows: list[dict], *, header: bool = False) -> str:
+def _converted(annotation) -> bool:
+    return any(t in (bool, float, dt.date) for t in (annotation, *typing.get_args(annotation)))
+
+
+# The columns whose values `cell` must write: booleans (true/false), floats (integral ones
+# without ".0") and dates. Every other cell is text, an integer or empty, which csv.writer
+# writes as `cell` would (None as "", integers with str), with no Python per cell.
+CELL_COLUMNS = {model.TABLE.name: frozenset(c for c, f in model.model_fields.items() if _converted(f.annotation)) for model in TABLES}
+
+
+def csv_text(columns: list[str], rows: list[dict], *, header: bool = False, table: Optional[str] = None) -> str:
+    """The rows as CSV lines (RFC 4180). With `table`, only its CELL_COLUMNS go through `cell`."""
     buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180
+    writer = csv.writer(buf, lineterminator="\r\n")
     if header:
         writer.writerow(columns)
-    # Text (most cells) is written as it is; `cell` formats the rest.
-    writer.writerows([v if v.__class__ is str else cell(v) for v in map(row.get, columns)] for row in rows)
+    convert = [i for i, c in enumerate(columns) if table is None or c in CELL_COLUMNS[table]]
+    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    if not convert:
+        writer.writerows(map(pick, rows))
+        return buf.getvalue()
+
+    def cells(row: dict) -> list:
+        values = list(pick(row))
+        for i in convert:
+            if values[i].__class__ is not str:
+                values[i] = cell(values[i])
+        return values
+
+    writer.writerows(map(cells, rows))
     return buf.getvalue()
 
 
@@ -67,10 +91,16 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _json_row(row: dict) -> dict:
-    """A row as `jsonable` makes it, without the article_id: integral floats become integers."""
-    return {k: (int(v) if v.__class__ is float and v.is_integer() else v if v.__class__ in _PLAIN else jsonable(v))
-            for k, v in row.items() if k != "article_id"}
+def _json_row(row: dict, floats: list[str]) -> dict:
+    """A row as `jsonable` makes it, without the article_id: integral floats become integers.
+    Rows hold text, integers, booleans, None and, in `floats` only, floats (FLOAT_COLUMNS)."""
+    item = dict(row)
+    del item["article_id"]
+    for c in floats:
+        v = item[c]
+        if v.__class__ is float and v.is_integer():
+            item[c] = int(v)
+    return item
 
 
 
@@ -97,9 +127,9 @@ def article_document(tables: dict[str, list[dict]]) -> dict:
     for r in tables["claim_subjects"]:
         subjects.setdefault(r["claim_id"], []).append(r["actor_id"])
     for name in NESTED:
-        items = doc[name]
+        items, floats = doc[name], FLOAT_COLUMNS[name]
         for r in tables[name]:
-            item = _json_row(r)
+            item = _json_row(r, floats)
             if name == "claims":
                 item["subjects"] = list(subjects.get(r["claim_id"], []))
             items.append(item)
@@ -118,7 +148,6 @@ def _floats_print_alike(value) -> bool:
 
 
 _SCALARS = frozenset({str, int, bool, type(None)})  # written alike by json and orjson (ints within 64 bits)
-_PLAIN = _SCALARS | {float}  # what `jsonable` returns unchanged (integral floats aside)
 
 
 def json_fragment(doc: dict, floats: Optional[list] = None) -> str:
@@ -200,7 +229,7 @@ def fragment(article: Article, clock: StageClock = NO_CLOCK) -> tuple[ArticleSum
         del tables["actors"], tables["propositions"]  # registry tables: written once, by the build
     n_rows = sum(len(rows) for rows in tables.values())
     with clock.stage("CSV", n_rows):
-        csv_parts = {name: csv_text(COLUMNS[name], rows).encode("utf-8") for name, rows in tables.items()}
+        csv_parts = {name: csv_text(COLUMNS[name], rows, table=name).encode("utf-8") for name, rows in tables.items()}
     with clock.stage("JSON", 1):
         document = json_fragment(article_document(tables), document_floats(tables)).encode("utf-8")
     return summarise(tables), Fragment(csv_parts, document)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,9 +59,13 @@ class Layout:
     def build_dir(self) -> Path:
         return self.root / "build"
 
+    @cached_property
+    def resolved_root(self) -> Path:
+        return self.root.resolve()
+
     def rel(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(self.resolved_root).as_posix()
         except ValueError:
             return str(path)
 

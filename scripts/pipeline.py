@@ -67,8 +67,9 @@ def _start_worker(layout: Layout, registries: Registries) -> None:
 
 def check_one(layout: Layout, registries: Registries, path: Path, clock: StageClock) -> RecordOutcome:
     started = time.time_ns()
-    checked = check_file(layout, registries, path, fast=True, clock=clock)
-    record, display = checked.record, layout.rel(path)
+    display = layout.rel(path)
+    checked = check_file(layout, registries, path, fast=True, clock=clock, display=display)
+    record = checked.record
     seed_file = record.seed.file if record is not None else None
     outcome = RecordOutcome(display, record.article_id if record else None, seed_file,
                             seed_print(layout, seed_file) if seed_file is not None else None, checked.problems, started_ns=started)

@@ -168,10 +168,11 @@ def _load_registries(layout: Layout, fast: bool) -> tuple[Optional[Registries], 
 class RecordChecker:
     """Checks one parsed record against its seed and the registries; collects problems."""
 
-    def __init__(self, layout: Layout, registries: Registries, record: Record, loaded: Loaded, path: Path, clock: StageClock = NO_CLOCK):
+    def __init__(self, layout: Layout, registries: Registries, record: Record, loaded: Loaded, path: Path, clock: StageClock = NO_CLOCK,
+                 display: Optional[str] = None):
         self.layout, self.reg, self.record, self.loaded, self.path = layout, registries, record, loaded, path
         self.clock = clock
-        self.display = layout.rel(path)
+        self.display = display or layout.rel(path)
         self.problems: list[Problem] = []
         self.unresolved = 0  # evidence quotes that did not resolve to a span
         self.coverage: list[Span] = []  # every resolved claim/figure/skip span, duplicates included
@@ -428,16 +429,19 @@ class Checked:
     problems: list[Problem]
 
 
-def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool = False, clock: StageClock = NO_CLOCK) -> Checked:
+def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool = False, clock: StageClock = NO_CLOCK,
+               display: Optional[str] = None) -> Checked:
     """Parse and check one record. With `fast`, a record with any problem is read and checked
-    again with the full reader, so its problems are exactly those `validate` reports."""
-    record, loaded, problems = parse(Record, path, layout.rel(path), fast=fast, clock=clock)
+    again with the full reader, so its problems are exactly those `validate` reports.
+    `display`: the path as messages name it, `layout.rel(path)` (found here if not given)."""
+    display = display or layout.rel(path)
+    record, loaded, problems = parse(Record, path, display, fast=fast, clock=clock)
     if record is None:
         return Checked(None, loaded, None, problems)
-    checker = RecordChecker(layout, registries, record, loaded, path, clock)
+    checker = RecordChecker(layout, registries, record, loaded, path, clock, display)
     article = checker.check()
     if checker.problems and fast:
-        return check_file(layout, registries, path, clock=clock)
+        return check_file(layout, registries, path, clock=clock, display=display)
     return Checked(record, loaded, article if not checker.problems else None, checker.problems)
 
 
