@@ -55,8 +55,28 @@ class _NotCanonical(Exception):
     """The text is outside the subset: the full reader must read it."""
 
 
+# Plain scalars already read: ids, enum values and actor ids recur in every record. Only text,
+# numbers, booleans and None are kept (immutable), and the memo is emptied when it grows large.
+_MEMO: dict[str, Any] = {}
+_MEMO_MAX = 200_000
+
+
 def plain_scalar(value: str) -> Any:
     """A plain scalar's value under YAML 1.2, as ruamel's resolver and constructors give it."""
+    try:
+        return _MEMO[value]
+    except KeyError:
+        pass
+    if value[:1] not in _BY_FIRST and not _ANY_FIRST:
+        return value  # no resolver rule starts with this character: text
+    result = _resolve_plain(value)
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[value] = result
+    return result
+
+
+def _resolve_plain(value: str) -> Any:
     for tag, regexp in _BY_FIRST.get(value[:1], _ANY_FIRST):
         if regexp.match(value):
             if tag in _STR_TAGS:
