@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import click
 import uvicorn
@@ -33,13 +34,14 @@ SETTINGS = {
 }
 
 
-def make_datasette(files: DbFiles) -> Datasette:
-    """The Datasette that `make serve` runs; the tests use the same one through its test client."""
+def make_datasette(files: DbFiles, *, templates: Path | None = TEMPLATES) -> Datasette:
+    """The Datasette that `make serve` runs; the tests use the same one through its test client
+    (and, with templates=None, Datasette's own templates, to compare pages with)."""
     return Datasette(
         immutables=[str(files.db)],
         metadata=json.loads(files.metadata.read_text(encoding="utf-8")),
         plugins_dir=str(PLUGINS),
-        template_dir=str(TEMPLATES),
+        template_dir=str(templates) if templates else None,
         static_mounts=[(STATIC_MOUNT[0], str(STATIC_MOUNT[1]))],
         settings=SETTINGS,
     )

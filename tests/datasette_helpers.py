@@ -55,8 +55,8 @@ def build_site(layout: Layout, out_dir: Path | None = None) -> DbFiles:
 class Site:
     """The Datasette `make serve` runs, asked for pages through Datasette's own test client."""
 
-    def __init__(self, files: DbFiles):
-        self.datasette = make_datasette(files)
+    def __init__(self, files: DbFiles, **options):
+        self.datasette = make_datasette(files, **options)
         self._loop = asyncio.new_event_loop()
         self._loop.run_until_complete(self.datasette.invoke_startup())
 
