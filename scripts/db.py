@@ -253,9 +253,16 @@ def _load_table(conn: sqlite3.Connection, layout: Layout, resource: dict, fast: 
     return loaded
 
 
+def _create_seeds(db: sqlite_utils.Database, *, with_foreign_keys: bool = True) -> None:
+    db[SEEDS].create({"article_id": str, "seed_file": str, "sha256": str, "text": str}, pk="article_id",
+                     foreign_keys=[("article_id", "articles", "article_id")] if with_foreign_keys else [],
+                     not_null=["seed_file", "sha256", "text"])
+
+
 def _load_tables(conn: sqlite3.Connection, layout: Layout, resources: list[dict], fast: bool) -> tuple[dict[str, int], Optional[tuple[str, list[str]]]]:
-    """Load `resources` in order, in one transaction, stopping at the first that cannot be:
-    (rows per table, (that table, its problems) or None)."""
+    """Load `resources` in order, in one transaction, stopping at the first that cannot be, and
+    after the articles table the seed texts it names: (rows per table, (the table that could
+    not be loaded, its problems) or None)."""
     counts: dict[str, int] = {}
     with conn:
         for resource in resources:
@@ -263,6 +270,14 @@ def _load_tables(conn: sqlite3.Connection, layout: Layout, resources: list[dict]
                 counts[resource["name"]] = _load_table(conn, layout, resource, fast)
             except PackageError as exc:
                 return counts, (resource["name"], exc.problems)
+        articles = next((r for r in resources if r["name"] == "articles"), None)
+        if articles is not None:
+            seeds = conn.execute("SELECT article_id, seed_file, seed_sha256 FROM articles ORDER BY rowid").fetchall()
+            problems: list[str] = []
+            counts[SEEDS] = _insert(conn, SEEDS, ["article_id", "seed_file", "sha256", "text"],
+                                    seed_rows(layout, articles, seeds, problems))
+            if problems:
+                return counts, (SEEDS, problems)
     return counts, None
 
 
@@ -274,14 +289,26 @@ def _load_apart(layout: Layout, resources: list[dict], path: str, fast: bool):
         db = sqlite_utils.Database(conn)
         for resource in resources:
             _create(db, resource, with_foreign_keys=False)  # the tables they point at are not here
+        if any(r["name"] == "articles" for r in resources):
+            _create_seeds(db, with_foreign_keys=False)
         return _load_tables(conn, layout, resources, fast)
     finally:
         conn.close()
 
 
-def _halves(layout: Layout, resources: list[dict]) -> tuple[list[dict], list[dict]]:
-    """The tables in two groups of about equal bytes, each in package order."""
-    sizes = {r["name"]: (layout.root / r["path"]).stat().st_size if (layout.root / r["path"]).is_file() else 0 for r in resources}
+def _work(layout: Layout, resource: dict) -> int:
+    """How much loading the table costs, in CSV bytes: its size and, for the articles table, its
+    seed texts, which are loaded with it. A seed byte counts half: it is hashed and stored, not
+    parsed (at 10,000 articles, 45 MB of seeds took about as long as 23 MB of CSV)."""
+    path = layout.root / resource["path"]
+    size = path.stat().st_size if path.is_file() else 0
+    if resource["name"] == "articles" and layout.seeds.is_dir():
+        size += sum(p.stat().st_size for p in layout.seeds.iterdir() if p.suffix == ".txt") // 2
+    return size
+
+
+def _halves(sizes: dict[str, int], resources: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The tables in two groups of about equal work, each in package order."""
     here: list[str] = []
     apart: list[str] = []
     for name in sorted(sizes, key=lambda n: -sizes[n]):
@@ -289,7 +316,7 @@ def _halves(layout: Layout, resources: list[dict]) -> tuple[list[dict], list[dic
     return [r for r in resources if r["name"] in here], [r for r in resources if r["name"] in apart]
 
 
-# Below this many bytes of CSV, a second process costs more than it saves.
+# Below this many bytes of CSV and seed text, a second process costs more than it saves.
 PARALLEL_FROM_BYTES = 8_000_000
 
 
@@ -298,48 +325,40 @@ def load(db: sqlite_utils.Database, layout: Layout, package: dict, *, fast: bool
     """Create every table, load every row, then index and full-text index them.
     `fast=False` loads every table with the reference reader (tests compare the two).
 
-    Reading CSV is most of the cost (Python's csv module reads about 55 MB/s), so a large package
-    is read by two processes: half of the tables (by bytes) in a second process, into a scratch
-    database that is then copied in (SQLite copies rows between databases without Python). The
-    problems reported are the serial load's: those of the first table, in package order, that
-    cannot be loaded; the half-written database is thrown away by the caller."""
+    Reading CSV and seed files is most of the cost (Python's csv module reads about 55 MB/s), so
+    a large package is read by two processes: about half of the bytes (a set of tables; the
+    seeds go with the articles table) in a second process, into a scratch database that is then
+    copied in (SQLite copies rows between databases without Python). The problems reported are
+    the serial load's: those of the first table, in package order, that cannot be loaded, and
+    only then those of the seeds; the half-written database is thrown away by the caller."""
     resources = table_resources(package)
-    by_name = {r["name"]: r for r in resources}
-    if "articles" not in by_name:
+    if not any(r["name"] == "articles" for r in resources):
         raise PackageError([f"{layout.rel(layout.datapackage)}: no articles resource; run `make build`"])
     for resource in resources:
         _create(db, resource)
-    db[SEEDS].create({"article_id": str, "seed_file": str, "sha256": str, "text": str}, pk="article_id",
-                     foreign_keys=[("article_id", "articles", "article_id")], not_null=["seed_file", "sha256", "text"])
-    total = sum((layout.root / r["path"]).stat().st_size for r in resources if (layout.root / r["path"]).is_file())
-    here, apart = _halves(layout, resources) if total >= parallel_from else (resources, [])
+    _create_seeds(db)
+    sizes = {r["name"]: _work(layout, r) for r in resources}
+    here, apart = _halves(sizes, resources) if sum(sizes.values()) >= parallel_from else (resources, [])
+    order = [r["name"] for r in resources] + [SEEDS]
     scratch = Path(db.conn.execute("PRAGMA database_list").fetchone()[2] + ".apart")
     try:
         with _second_process(bool(apart)) as pool:
             pending = pool.submit(_load_apart, layout, apart, str(scratch), fast) if apart else None
             counts, failed = _load_tables(db.conn, layout, here, fast)
             counts_apart, failed_apart = pending.result() if pending else ({}, None)
-        order = [r["name"] for r in resources]
         failures = sorted([f for f in (failed, failed_apart) if f], key=lambda f: order.index(f[0]))
         if failures:
             raise PackageError(failures[0][1])
         if apart:
             db.conn.execute("ATTACH DATABASE ? AS apart", (str(scratch),))
             with db.conn:
-                for resource in apart:
-                    db.conn.execute(f"INSERT INTO main.[{resource['name']}] SELECT * FROM apart.[{resource['name']}]")
+                for name in counts_apart:
+                    db.conn.execute(f"INSERT INTO main.[{name}] SELECT * FROM apart.[{name}]")
             db.conn.execute("DETACH DATABASE apart")
             counts.update(counts_apart)
     finally:
         scratch.unlink(missing_ok=True)
     counts = {name: counts[name] for name in order}
-    seeds = db.conn.execute("SELECT article_id, seed_file, seed_sha256 FROM articles ORDER BY rowid").fetchall()
-    problems: list[str] = []
-    with db.conn:
-        counts[SEEDS] = _insert(db.conn, SEEDS, ["article_id", "seed_file", "sha256", "text"],
-                                seed_rows(layout, by_name["articles"], seeds, problems))
-    if problems:
-        raise PackageError(problems)
     problems = _foreign_key_problems(db.conn)
     if problems:
         raise PackageError(problems)
