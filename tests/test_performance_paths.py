@@ -148,6 +148,59 @@ def test_edited_records_read_alike_or_go_to_the_full_reader(line, junk, mode):
     assert fast is None or (fast == full and repr(fast) == repr(full))
 
 
+SUSPECT_TEXTS = ["=SUM(A1)", "+1", "-x", "@cmd", "\tx", "\rx", "TODO: fill in", "  TODO", 'a "=b', "x -y", "ok", "=", "-"]
+
+
+def _record_with(texts: dict) -> Record | None:
+    data = BASE_RECORD.model_dump(mode="json", exclude_defaults=True)
+    data["notes"] = texts.get("notes", "ok")
+    data["claims"][0].update(statement=texts.get("statement", "ok"), quote=texts.get("quote", "ok"), note=texts.get("note"))
+    if data.get("figures"):
+        data["figures"][0]["measure"] = texts.get("measure", "ok")
+    try:
+        return Record.model_validate(data)
+    except Exception:
+        return None  # a value the models refuse never reaches the check
+
+
+def _walked(record: Record) -> list:
+    """Every string the formula-cell check looks at, found by walking every string."""
+    found = []
+
+    def walk(node, loc):
+        for key, v in (node.items() if isinstance(node, dict) else enumerate(node)):
+            if isinstance(v, str):
+                if v.startswith(("=", "+", "-", "@", "\t", "\r")) or (key in ("note", "notes") and v.lstrip().startswith("TODO")):
+                    found.append((loc + (key,), v))
+            elif isinstance(v, (dict, list)):
+                walk(v, loc + (key,))
+
+    walk(record.model_dump(mode="json", exclude={"deliberate_formula_cells"}), ())
+    return found
+
+
+@pytest.mark.parametrize("field", ["notes", "statement", "note", "quote", "measure"])
+@pytest.mark.parametrize("text", SUSPECT_TEXTS)
+def test_suspect_strings_found_from_the_json_are_those_the_walk_finds(field, text):
+    """The quick look at the record's JSON never hides a string the walk over every string finds."""
+    from scripts.validate import _suspect_strings
+
+    record = _record_with({field: text})
+    assert record is not None
+    assert _suspect_strings(record) == _walked(record)
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(texts=st.fixed_dictionaries({}, optional={f: st.one_of(st.sampled_from(SUSPECT_TEXTS), STRINGS)
+                                                 for f in ("notes", "statement", "note", "quote", "measure")}))
+def test_suspect_strings_of_any_texts_are_those_the_walk_finds(texts):
+    from scripts.validate import _suspect_strings
+
+    record = _record_with(texts)
+    if record is not None:
+        assert _suspect_strings(record) == _walked(record)
+
+
 # --- sentences -----------------------------------------------------------------------------------
 
 # What the segmenter is relied on for in news text: abbreviations, initials, decimals, times
@@ -230,6 +283,21 @@ JSON_VALUES = st.recursive(
 @given(doc=st.dictionaries(st.text(max_size=6), JSON_VALUES, max_size=5))
 def test_json_fragments_are_the_bytes_json_dumps_writes(doc):
     assert "[\n" + json_fragment(doc) + "\n]" == json.dumps([doc], ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("value", [1e-05, 0.1, 1e16, 123456789.123, 2.5e-300, 20000.0, 1e20, float("nan"), float("inf")])
+def test_a_documents_floats_are_written_as_json_writes_them(value):
+    """Only the float columns are looked at for numbers orjson writes differently (1e-05 as
+    0.00001); the document is then written by json, byte for byte as the reference."""
+    from scripts.fragments import FLOAT_COLUMNS, document_floats, jsonable
+
+    figure = {c: None for c in FLOAT_COLUMNS["figures"]} | {"figure_id": "900-f01", "article_id": "900", "value": value}
+    tables = {"articles": [{"article_id": "900", "title": "t"}], "figures": [figure], "credits": [], "claims": [], "skips": [],
+              "mentions": [], "claim_subjects": []}
+    from scripts.fragments import article_document
+    doc = article_document(tables)
+    expected = json.dumps([jsonable(doc)], ensure_ascii=False, indent=2)
+    assert "[\n" + json_fragment(doc, document_floats(tables)) + "\n]" == expected
 
 
 # --- the pipeline: cache, workers, streaming -----------------------------------------------------
