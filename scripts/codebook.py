@@ -32,7 +32,8 @@ def render(package: dict, tables: dict[str, list[dict]]) -> str:
         "- Dates are EDTF (levels 0-1). Each EDTF column has `_min`/`_max` ISO dates covering the printed "
         "precision (`2021` → 2021-01-01..2021-12-31; an open end is empty); qualifiers such as `~` stay in the "
         "EDTF column. `_basis` says whether the date is stated, inferred or unknown.",
-        "- Every body sentence is accounted for: it overlaps at least one claim, figure or skip.",
+        "- Every body sentence is accounted for: it overlaps at least one claim, figure or skip. Sentences are "
+        "those the rule-based segmenter sentencex (pinned in requirements.lock) finds in each body line.",
         "",
         "## Contents",
         "",
