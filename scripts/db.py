@@ -181,17 +181,33 @@ def _insert(conn: sqlite3.Connection, table: str, columns: list[str], rows: Iter
 
 
 # What a cell of each Table Schema type may hold once SQLite has read it.
-_STORED_AS = {"integer": ("integer",), "number": ("real", "integer"), "boolean": ("integer",)}
+_STORED_AS = {"integer": ("integer",), "number": ("real",), "boolean": ("integer",)}
 
 
 def _cell_sql(n: int, field: dict) -> str:
-    """SQL that reads the n-th cell's text as `read_table` reads it: an empty cell is NULL; the
-    column's affinity turns numeric text into a number; booleans go by the schema's values."""
-    if field["type"] == "boolean":
+    """SQL that reads the n-th cell's text exactly as `read_table` reads it, or leaves it text
+    (which the check after the load sends to `read_table`): an empty cell is NULL; booleans go by
+    the schema's values; integers are converted by the column's affinity, but only texts of
+    digits and signs, which SQLite reads as Python's int() does ("1.0" or "1e3" stay text);
+    numbers go through Python's float(), since SQLite 3.40 rounds some decimals differently
+    ("-59.347607" became -59.347606999999996)."""
+    kind = field["type"]
+    if kind == "boolean":
         whens = " ".join([f"WHEN {_quote(v)} THEN 1" for v in field.get("trueValues", ["true"])]
                          + [f"WHEN {_quote(v)} THEN 0" for v in field.get("falseValues", ["false"])])
         return f"CASE ?{n} {whens} ELSE NULLIF(?{n}, '') END"
+    if kind == "integer":
+        return f"CASE WHEN ?{n} = '' THEN NULL WHEN ?{n} GLOB '*[^0-9+-]*' THEN 'not an integer: ' || ?{n} ELSE ?{n} END"
+    if kind == "number":
+        return f"CASE WHEN ?{n} = '' THEN NULL ELSE package_number(?{n}) END"
     return f"NULLIF(?{n}, '')"
+
+
+def _number_or_text(text: str):
+    try:
+        return float(text)
+    except ValueError:
+        return text  # left as text: the check after the load hands the table to read_table
 
 
 def _quote(text: str) -> str:
@@ -213,6 +229,7 @@ def _insert_text(conn: sqlite3.Connection, layout: Layout, resource: dict) -> in
     path = layout.root / resource["path"]
     names = ", ".join(f"[{f['name']}]" for f in fields)
     cells = ", ".join(_cell_sql(n, f) for n, f in enumerate(fields, 1))
+    conn.create_function("package_number", 1, _number_or_text, deterministic=True)
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         if next(reader, []) != [f["name"] for f in fields]:

@@ -158,6 +158,34 @@ def test_the_first_broken_table_in_package_order_is_reported(published, tmp_path
     assert not list(tmp_path.glob("*.apart"))
 
 
+@pytest.mark.parametrize("value", ["-59.347607", "0.0000075623", "39935249.185757", "1e-05", "5", "1.5e300", "nan", " 7"])
+def test_numbers_load_as_the_reference_reads_them(published, tmp_path, value):
+    """Decimals SQLite 3.40 would round differently from Python's float() load as float() reads
+    them; texts float() reads but SQLite would not (or not alike) give the same database too."""
+    figures = published.tables / "figures.csv"
+    _edit(figures, ",3,,,false,item,three,", f",3,,{value},false,item,three,")  # 001-f01's value_max
+    _rehash(published, "figures")
+    quick = build_db(published, tmp_path / "quick")
+    reference = build_db(published, tmp_path / "reference", fast=False)
+    dump = lambda path: list(sqlite3.connect(path).iterdump())  # noqa: E731
+    assert dump(quick.files.db) == dump(reference.files.db)
+
+
+@pytest.mark.parametrize("cell", ["1.0", "1e3", "0x10", "--5"])
+def test_integers_the_reference_refuses_are_refused_and_located(published, tmp_path, cell):
+    figures = published.tables / "figures.csv"
+    text = figures.read_bytes().decode("utf-8")
+    lines = text.split("\r\n")
+    line = next(i for i, row in enumerate(lines) if row.startswith("001-f01,"))
+    lines[line] = lines[line].replace(",2879,2924,", f",{cell},2924,", 1)
+    figures.write_bytes("\r\n".join(lines).encode("utf-8"))
+    _rehash(published, "figures")
+    for fast in (True, False):
+        with pytest.raises(PackageError) as info:
+            build_db(published, tmp_path / str(fast), fast=fast)
+        assert info.value.problems == [f"dataset/tables/figures.csv:{line + 1}: start: {cell!r} is not a valid integer"]
+
+
 def test_rows_the_quick_loader_cannot_read_go_to_the_reference_loader(published, tmp_path):
     """A row with a cell too many: the quick load stops, and the reference reader says where."""
     claims = published.tables / "claims.csv"
