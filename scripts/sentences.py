@@ -58,9 +58,10 @@ def sentences(text: str, body: Span) -> list[Span]:
 
 
 def _merged(covered: list[Span]) -> list[tuple[int, int]]:
-    """The covered characters as disjoint (start, end) runs, in order."""
+    """The covered spans as disjoint (start, end) runs, in order. An empty span is kept as an
+    empty run: Span.overlaps counts it as overlapping a sentence that strictly contains it."""
     runs: list[list[int]] = []
-    for start, end in sorted((c.start, c.end) for c in covered if c.end > c.start):
+    for start, end in sorted((c.start, c.end) for c in covered):
         if runs and start <= runs[-1][1]:
             runs[-1][1] = max(runs[-1][1], end)
         else:
@@ -80,25 +81,25 @@ def unaccounted(text: str, body: Span, covered: list[Span]) -> list[Span]:
     starts = [a for a, _ in runs]
     out: list[Span] = []
     for line_start, line in _lines(text, body):
-        line_end = line_start + len(line)
-        # The gaps between covered runs within this line: does any hold a letter or digit?
-        at, i = line_start, bisect_right(starts, line_start) - 1
-        if i >= 0 and runs[i][1] > at:
-            at = runs[i][1]
-        i += 1
-        open_text = False
-        while at < line_end:
-            gap_end = min(starts[i], line_end) if i < len(runs) else line_end
-            if gap_end > at and _HAS_CONTENT.search(text, at, gap_end):
-                open_text = True
-                break
-            if i >= len(runs):
-                break
-            at, i = max(at, runs[i][1]), i + 1
-        if not open_text:
+        if not _holds_uncovered_text(text, line_start, line_start + len(line), runs, starts):
             continue
         for s in _line_sentences(line_start, line):
             j = bisect_right(starts, s.end - 1) - 1  # the last run starting before the sentence ends
             if j < 0 or runs[j][1] <= s.start:
                 out.append(s)
     return out
+
+
+def _holds_uncovered_text(text: str, lo: int, hi: int, runs: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether text[lo:hi] has a letter or digit outside every covered run."""
+    at = lo
+    for i in range(max(bisect_right(starts, lo) - 1, 0), len(runs)):
+        start, end = runs[i]
+        if start >= hi:
+            break
+        if start > at and _HAS_CONTENT.search(text, at, start):
+            return True
+        at = max(at, end)
+        if at >= hi:
+            return False
+    return bool(_HAS_CONTENT.search(text, at, hi))
