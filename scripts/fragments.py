@@ -14,6 +14,7 @@ import io
 import json
 import typing
 from dataclasses import dataclass, field
+from functools import lru_cache
 from enum import Enum
 from operator import itemgetter
 from typing import Any, Optional
@@ -42,14 +43,29 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def _converted(annotation) -> bool:
-    return any(t in (bool, float, dt.date) for t in (annotation, *typing.get_args(annotation)))
+def _columns_holding(*kinds: type) -> dict[str, list[str]]:
+    """Per table, the columns whose annotation admits any of `kinds` (Optional[float] admits float)."""
+    return {model.TABLE.name: [c for c, f in model.model_fields.items()
+                               if any(t in kinds for t in (f.annotation, *typing.get_args(f.annotation)))]
+            for model in TABLES}
 
 
 # The columns whose values `cell` must write: booleans (true/false), floats (integral ones
 # without ".0") and dates. Every other cell is text, an integer or empty, which csv.writer
 # writes as `cell` would (None as "", integers with str), with no Python per cell.
-CELL_COLUMNS = {model.TABLE.name: frozenset(c for c, f in model.model_fields.items() if _converted(f.annotation)) for model in TABLES}
+CELL_COLUMNS = _columns_holding(bool, float, dt.date)
+# The columns that hold floats (figures' value, value_min, value_max): the only places in an
+# article's document where orjson and json could write a number differently.
+FLOAT_COLUMNS = _columns_holding(float)
+
+
+@lru_cache(maxsize=None)
+def _row_plan(columns: tuple[str, ...], table: Optional[str]) -> tuple[Any, list[int]]:
+    """How csv_text reads a row of these columns: a getter of their values in order, and the
+    positions `cell` must format (all of them for rows of no known table). Made once per table,
+    not once per article."""
+    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    return pick, [i for i, c in enumerate(columns) if table is None or c in CELL_COLUMNS[table]]
 
 
 def csv_text(columns: list[str], rows: list[dict], *, header: bool = False, table: Optional[str] = None) -> str:
@@ -58,8 +74,7 @@ def csv_text(columns: list[str], rows: list[dict], *, header: bool = False, tabl
     writer = csv.writer(buf, lineterminator="\r\n")
     if header:
         writer.writerow(columns)
-    convert = [i for i, c in enumerate(columns) if table is None or c in CELL_COLUMNS[table]]
-    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    pick, convert = _row_plan(tuple(columns), table)
     if not convert:
         writer.writerows(map(pick, rows))
         return buf.getvalue()
@@ -101,17 +116,6 @@ def _json_row(row: dict, floats: list[str]) -> dict:
         if v.__class__ is float and v.is_integer():
             item[c] = int(v)
     return item
-
-
-
-
-def _is_float(annotation) -> bool:
-    return annotation is float or float in typing.get_args(annotation)
-
-
-# The columns that hold floats (figures' value, value_min, value_max): the only places in an
-# article's document where orjson and json could write a number differently.
-FLOAT_COLUMNS = {model.TABLE.name: [name for name, f in model.model_fields.items() if _is_float(f.annotation)] for model in TABLES}
 
 
 def document_floats(tables: dict[str, list[dict]]) -> list:

@@ -7,6 +7,7 @@ and mentions.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -385,10 +386,10 @@ class RecordChecker:
 _NOTES = {"note", "notes"}
 
 
-# In the record as JSON, a string that starts with one of FORMULA_START opens with one of these
-# (tab and CR escaped); a TODO note holds "TODO". Text that merely contains one (an escaped quote
-# before a minus sign) only costs the walk below.
-_SUSPECT_MARKS = tuple('"' + c for c in ("=", "+", "-", "@", "\\t", "\\r")) + ("TODO",)
+# In the record as JSON, a string that starts with one of FORMULA_START opens with `"` and that
+# character as JSON writes it (tab and CR escaped); a TODO note holds "TODO". Text that merely
+# contains one (an escaped quote before a minus sign) only costs the walk below.
+_SUSPECT_MARKS = tuple('"' + json.dumps(c)[1:-1] for c in FORMULA_START) + ("TODO",)
 
 
 def _suspect_strings(record: Record) -> list[tuple[tuple, str]]:
