@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from schema.record import Record
@@ -365,7 +366,7 @@ class RecordChecker:
     def check_formula_cells(self) -> None:
         deliberate = set(self.record.deliberate_formula_cells)
         used: set[str] = set()
-        for loc, value in _suspect_strings(self.record):
+        for loc, value in _suspect_strings(self.record, self.loaded.data):
             if loc and loc[-1] in {"file", "sha256"}:
                 continue
             if loc and loc[-1] in _NOTES and value.lstrip().startswith("TODO"):
@@ -386,19 +387,31 @@ class RecordChecker:
 _NOTES = {"note", "notes"}
 
 
-# In the record as JSON, a string that starts with one of FORMULA_START opens with `"` and that
-# character as JSON writes it (tab and CR escaped); a TODO note holds "TODO". Text that merely
-# contains one (an escaped quote before a minus sign) only costs the walk below.
-_SUSPECT_MARKS = tuple('"' + json.dumps(c)[1:-1] for c in FORMULA_START) + ("TODO",)
+# In JSON, a string that starts with one of FORMULA_START opens with `"` and that character as
+# JSON writes it (tab and CR escaped); a TODO note holds "TODO". Text that merely contains one
+# (an escaped quote before a minus sign) only costs the walk below.
+_SUSPECT_MARKS = tuple(('"' + json.dumps(c)[1:-1]).encode() for c in FORMULA_START) + (b"TODO",)
 
 
-def _suspect_strings(record: Record) -> list[tuple[tuple, str]]:
+def _suspect_strings(record: Record, data: Any = None) -> list[tuple[tuple, str]]:
     """(location, text) of the strings `check_formula_cells` looks at, in document order: those a
-    spreadsheet may execute and notes that start with TODO. Most records hold none, which the
-    record's JSON (made by pydantic-core, in Rust) shows without walking some 2,000 strings in
-    Python; only a record that may hold one is walked, and only these get a location built."""
+    spreadsheet may execute and notes that start with TODO. Most records hold none, which JSON
+    made in Rust shows without walking some 2,000 strings in Python; only a record that may hold
+    one is walked, and only these get a location built.
+
+    `data`: what the record was validated from. Every text of the model is a text of it (the
+    models neither add text nor change it), so when its JSON holds no mark neither does the
+    model's; orjson writes it in 14 µs where the model's own JSON takes 80 (and a search of a
+    str with non-ASCII text as long again). Data orjson cannot write goes by the model's JSON."""
     exclude = {"deliberate_formula_cells"}
-    dumped = record.model_dump_json(exclude=exclude)
+    dumped = None
+    if data is not None:
+        try:
+            dumped = orjson.dumps(data)
+        except TypeError:  # the full reader's own types (a float subclass)
+            pass
+    if dumped is None:
+        dumped = record.__pydantic_serializer__.to_json(record, exclude=exclude)
     if not any(mark in dumped for mark in _SUSPECT_MARKS):
         return []
     value = record.model_dump(mode="json", exclude=exclude)

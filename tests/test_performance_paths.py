@@ -151,16 +151,16 @@ def test_edited_records_read_alike_or_go_to_the_full_reader(line, junk, mode):
 SUSPECT_TEXTS = ["=SUM(A1)", "+1", "-x", "@cmd", "\tx", "\rx", "TODO: fill in", "  TODO", 'a "=b', "x -y", "ok", "=", "-"]
 
 
-def _record_with(texts: dict) -> Record | None:
+def _record_with(texts: dict) -> tuple[Record | None, dict]:
     data = BASE_RECORD.model_dump(mode="json", exclude_defaults=True)
     data["notes"] = texts.get("notes", "ok")
     data["claims"][0].update(statement=texts.get("statement", "ok"), quote=texts.get("quote", "ok"), note=texts.get("note"))
     if data.get("figures"):
         data["figures"][0]["measure"] = texts.get("measure", "ok")
     try:
-        return Record.model_validate(data)
+        return Record.model_validate(data), data
     except Exception:
-        return None  # a value the models refuse never reaches the check
+        return None, data  # a value the models refuse never reaches the check
 
 
 def _walked(record: Record) -> list:
@@ -182,12 +182,14 @@ def _walked(record: Record) -> list:
 @pytest.mark.parametrize("field", ["notes", "statement", "note", "quote", "measure"])
 @pytest.mark.parametrize("text", SUSPECT_TEXTS)
 def test_suspect_strings_found_from_the_json_are_those_the_walk_finds(field, text):
-    """The quick look at the record's JSON never hides a string the walk over every string finds."""
+    """The quick look at the JSON (the record's, or that of the data it was read from) never
+    hides a string the walk over every string finds."""
     from scripts.validate import _suspect_strings
 
-    record = _record_with({field: text})
+    record, data = _record_with({field: text})
     assert record is not None
     assert _suspect_strings(record) == _walked(record)
+    assert _suspect_strings(record, data) == _walked(record)
 
 
 @settings(max_examples=60, **SETTINGS)
@@ -196,9 +198,10 @@ def test_suspect_strings_found_from_the_json_are_those_the_walk_finds(field, tex
 def test_suspect_strings_of_any_texts_are_those_the_walk_finds(texts):
     from scripts.validate import _suspect_strings
 
-    record = _record_with(texts)
+    record, data = _record_with(texts)
     if record is not None:
         assert _suspect_strings(record) == _walked(record)
+        assert _suspect_strings(record, data) == _walked(record)
 
 
 # --- sentences -----------------------------------------------------------------------------------
