@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+import orjson
+
 from schema.package import PackageMeta
 from schema.tables import TABLES
 
@@ -91,15 +93,27 @@ class PackageWriter:
             fh.write(csv_text(COLUMNS[name], [], header=True).encode("utf-8"))
         self.records = HashingFile(staging / "dataset" / "records.json")
         self.documents = 0
+        # record path -> where its fragment went: {"sha256": ..., "parts": {part: [offset, length]}},
+        # for the record cache, which reads fragments back from these files (scripts/recordcache.py)
+        self.placed: dict[str, bytes] = {}
 
-    def add(self, frag: Fragment) -> None:
+    def add(self, display: str, frag: Fragment) -> None:
+        parts: dict[str, tuple[int, int]] = {}
         with self.clock.stage("CSV"):
             for name, data in frag.tables.items():
-                self.tables[name].write(data)
+                fh = self.tables[name]
+                parts[name] = (fh.size, len(data))
+                fh.write(data)
         with self.clock.stage("JSON"):
             self.records.write(b"[\n" if not self.documents else b",\n")
+            parts["document"] = (self.records.size, len(frag.document))
             self.records.write(frag.document)
             self.documents += 1
+        self.placed[display] = orjson.dumps({"sha256": frag.sha256, "parts": parts})
+
+    def part_files(self) -> dict[str, Path]:
+        """The file of each part of a fragment (the tables by name, and the document)."""
+        return {**{name: fh.path for name, fh in self.tables.items()}, "document": self.records.path}
 
     def finish(self, registry_tables: dict[str, list[dict]]) -> None:
         with self.clock.stage("CSV", sum(len(rows) for rows in registry_tables.values())):
@@ -134,15 +148,20 @@ def _codebook_tables(run: CheckRun, registry_tables: dict[str, list[dict]]) -> d
     return tables
 
 
-def stage(layout: Layout, staging: Path, *, workers: Optional[int] = None, clock: StageClock = NO_CLOCK) -> CheckRun:
+def stage(layout: Layout, staging: Path, *, workers: Optional[int] = None, clock: StageClock = NO_CLOCK,
+          keep_fragments: bool = False) -> CheckRun:
     """Check every record and write every published file under `staging`, mirroring the project
-    layout. Returns the check; its problems (if any) mean the staged files must not be published."""
+    layout. Returns the check; its problems (if any) mean the staged files must not be published.
+    With `keep_fragments`, the record cache is told where each fragment was written (the files are
+    then published, or kept in build/cache/store/, by `build`)."""
     from . import codebook, jsonschema
     from .package import descriptor
 
     writer = PackageWriter(staging, clock)
     try:
         run = pipeline.run(layout, on_fragment=writer.add, workers=workers, clock=clock)
+        if keep_fragments:
+            run.kept = (writer.part_files(), writer.placed)
         if not run.ok:
             return run
         claims = [{"article_id": a.article_id, "proposition_id": p, "stance": s} for a in run.articles for p, s in a.stances]
@@ -207,8 +226,10 @@ def build(layout: Layout, *, before_publish: Callable[[Path], None] | None = Non
     staging = _staging_dir(layout)
     result = None
     try:
-        result = stage(layout, staging, workers=workers, clock=clock)
+        result = stage(layout, staging, workers=workers, clock=clock, keep_fragments=True)
         if not result.ok:
+            with clock.stage("cache"):
+                _keep_fragments(layout, staging, result, published=False)
             return BuildOutcome(result.problems, result)
         if before_publish:  # test hook: lets a test fail the build after staging, before publishing
             before_publish(staging)
@@ -216,11 +237,37 @@ def build(layout: Layout, *, before_publish: Callable[[Path], None] | None = Non
         with clock.stage("publish"):
             publish(layout, staging, files)
             _remove_stale_tables(layout)
+        with clock.stage("cache"):
+            _keep_fragments(layout, staging, result, published=True)
         return BuildOutcome([], result, tuple(files))
     except BuildError as exc:
         return BuildOutcome(exc.problems, result)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _keep_fragments(layout: Layout, staging: Path, run: CheckRun, *, published: bool) -> None:
+    """Tell the record cache where this build wrote each fragment, so the next build reads them
+    back instead of making them again: in the published files, or, when the build failed, in its
+    staged files, which are kept in build/cache/store/ for the purpose."""
+    if run.kept is None:
+        return
+    files, placed = run.kept
+    store = layout.build_dir / "cache" / "store"
+    shutil.rmtree(store, ignore_errors=True)
+    if published:
+        rel = {part: path.relative_to(staging).as_posix() for part, path in files.items()}
+    else:
+        store.mkdir(parents=True)
+        rel = {}
+        for part, path in files.items():
+            os.replace(path, store / path.name)
+            rel[part] = (store / path.name).relative_to(layout.root).as_posix()
+    cache = pipeline.open_cache(layout)
+    try:
+        cache.keep_fragments(rel, placed)
+    finally:
+        cache.close()
 
 
 def publish(layout: Layout, staging: Path, files: list[str]) -> None:

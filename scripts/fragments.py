@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import typing
@@ -198,22 +199,22 @@ class Fragment:
 
     tables: dict[str, bytes]  # table name -> CSV lines of this article's rows (no header)
     document: bytes  # its records.json item
+    sha256: str = ""  # of all of it (`digest`): how the record cache knows it when it reads it back
 
-    def to_blob(self) -> bytes:
-        """The parts one after the other, after a line with their names and lengths (no escaping
-        to undo when the build reads 10,000 of them back from the cache)."""
-        parts = [*self.tables.values(), self.document]
-        return orjson.dumps([[*self.tables, "document"], [len(x) for x in parts]]) + b"\n" + b"".join(parts)
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            self.sha256 = self.digest()
 
-    @classmethod
-    def from_blob(cls, blob: bytes) -> "Fragment":
-        head, _, body = blob.partition(b"\n")
-        names, lengths = orjson.loads(head)
-        parts, at = {}, 0
-        for name, length in zip(names, lengths):
-            parts[name], at = body[at : at + length], at + length
-        document = parts.pop("document")
-        return cls(parts, document)
+    def parts(self) -> list[tuple[str, bytes]]:
+        """(name, bytes) of every part in a fixed order: the tables by name, then the document."""
+        return [*sorted(self.tables.items()), ("document", self.document)]
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for name, data in self.parts():
+            h.update(b"%s %d\n" % (name.encode(), len(data)))
+            h.update(data)
+        return h.hexdigest()
 
 
 def summarise(tables: dict[str, list[dict]]) -> ArticleSummary:

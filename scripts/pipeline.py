@@ -40,6 +40,7 @@ class CheckRun:
     registries: Optional[Registries]
     problems: list[Problem]
     checked: int = 0  # records parsed and checked in this run (the others came from the cache)
+    kept: Optional[tuple] = None  # set by the build: (the file of each fragment part, where each record's fragment is)
 
     @property
     def ok(self) -> bool:
@@ -100,6 +101,10 @@ def _outcomes(layout: Layout, registries: Registries, paths: list[Path], workers
 
 # --- in the main process ---------------------------------------------------------------------
 
+def open_cache(layout: Layout) -> RecordCache:
+    return RecordCache(layout.build_dir / "cache" / "records.sqlite", environment_key(layout), layout.root)
+
+
 def _displays(layout: Layout, files: list[Path]) -> list[str]:
     """`layout.rel` of every file, without resolving each path again: a file in the records folder
     that is not a link resolves to the resolved folder plus its name (10,000 resolves took 1 s)."""
@@ -117,10 +122,10 @@ def _displays(layout: Layout, files: list[Path]) -> list[str]:
     return out
 
 
-def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optional[Callable[[Fragment], None]] = None,
+def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optional[Callable[[str, Fragment], None]] = None,
         workers: Optional[int] = None, use_cache: bool = True, clock: StageClock = NO_CLOCK) -> CheckRun:
     """Check every record (or `only` these). With `on_fragment`, also hand each valid article's
-    fragment, in article-id order, to the build."""
+    record path and fragment, in article-id order, to the build."""
     with clock.stage("registries"):
         registries, problems = load_registries(layout, fast=True)
     if registries is None:
@@ -128,11 +133,13 @@ def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optio
     files = layout.record_files() if only is None else list(only)
     displays = _displays(layout, files)
     with clock.stage("cache", len(files)):
-        cache = RecordCache(layout.build_dir / "cache" / "records.sqlite", environment_key(layout)) if use_cache else None
+        cache = open_cache(layout) if use_cache else None
         keys, cached = [], {}  # keys: (sha256, stat) of each record, for storing a fresh outcome
         for path, display in zip(files, displays):
             hit, digest, stat_key = cache.lookup(layout, path, display) if cache else (None, None, None)
             keys.append((digest, stat_key))
+            if hit is not None and hit.summary is not None and on_fragment is not None and not cache.has_fragment(display):
+                hit = None  # a build needs the fragment too: made again by the workers, with the others
             if hit is not None:
                 cached[display] = hit
     misses = [p for p, d in zip(files, displays) if d not in cached]
@@ -168,7 +175,7 @@ def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optio
                         frag = cache.fragment(display)
                 if frag is None:  # the cache lost it: make it again
                     frag = check_one(layout, registries, path, clock).fragment
-                on_fragment(frag)
+                on_fragment(display, frag)
         if cache and only is None:
             cache.forget_except(set(displays))
     finally:

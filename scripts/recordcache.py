@@ -7,8 +7,12 @@ imports from scripts/ and schema/, of both registries, and the versions of Pytho
 libraries that read and check records; when any of them changes, every entry is dropped. So a cached outcome is the outcome a
 fresh check would give (tests/test_performance_paths.py compares them, errors included).
 
-An entry holds the record's problems (or, for a valid record, its summary) and, separately, its
-fragment of the published files, which only the build reads.
+An entry holds the record's problems (or, for a valid record, its summary) and where its
+fragment of the published files is: the fragment is not kept twice (it was 450 MB at 10,000
+articles, and storing it cost the cold build 2 s), it is read back from the files the last build
+wrote, the published package or, after a build that failed, build/cache/store/. The store's
+files are known by their stat, and each fragment by its sha256: a fragment that is not exactly
+what was written is made again, never copied.
 
 Reading and hashing 20,000 files (records and seeds) took half a second, so, as git's index does,
 an entry also keeps each file's size, modification and change times (ns) and inode: a file whose
@@ -39,12 +43,13 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS environment (key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
     path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, stat TEXT, seed_file TEXT, seed_print TEXT, seed_stat TEXT,
-    written_ns INTEGER NOT NULL, outcome BLOB NOT NULL, fragment BLOB
+    written_ns INTEGER NOT NULL, outcome BLOB NOT NULL, fragment_at BLOB
 );
+CREATE TABLE IF NOT EXISTS store (part TEXT PRIMARY KEY, file TEXT NOT NULL, stat TEXT NOT NULL);
 """
 # The layout of the cache file (PRAGMA user_version). Bump it with SCHEMA: a file of another
 # layout is deleted and started afresh rather than turning the cache off on every run.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 RACY_NS = 1_000_000_000  # a file changed this close to its entry's writing is read again
 
 
@@ -151,10 +156,12 @@ class RecordCache:
     """Entries of one environment. Any SQLite failure turns the cache off for this run (with a
     note on stderr): a broken cache costs time, never a wrong result."""
 
-    def __init__(self, path: Path, environment: str):
-        self.path, self.environment = path, environment
-        self.entries: dict[str, tuple] = {}  # path -> (sha256, stat, seed_file, seed_print, seed_stat, written_ns, outcome)
+    def __init__(self, path: Path, environment: str, root: Path):
+        self.path, self.environment, self.root = path, environment, root
+        # path -> (sha256, stat, seed_file, seed_print, seed_stat, written_ns, outcome, fragment_at)
+        self.entries: dict[str, tuple] = {}
         self.conn: Optional[sqlite3.Connection] = None
+        self._store: Optional[dict[str, int]] = None  # part -> open file descriptor; {} when the store is gone
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(path, timeout=10)
@@ -168,10 +175,11 @@ class RecordCache:
             if stored is None or stored[0] != environment:
                 with self.conn:
                     self.conn.execute("DELETE FROM records")
+                    self.conn.execute("DELETE FROM store")
                     self.conn.execute("DELETE FROM environment")
                     self.conn.execute("INSERT INTO environment VALUES (?)", (environment,))
             for row in self.conn.execute(
-                    "SELECT path, sha256, stat, seed_file, seed_print, seed_stat, written_ns, outcome FROM records"):
+                    "SELECT path, sha256, stat, seed_file, seed_print, seed_stat, written_ns, outcome, fragment_at FROM records"):
                 self.entries[row[0]] = row[1:]
         except sqlite3.Error as exc:
             self._disable(exc)
@@ -179,6 +187,8 @@ class RecordCache:
     def _disable(self, exc: Exception) -> None:
         print(f"{self.path}: record cache unavailable ({exc}); checking every record", file=sys.stderr)
         self.entries = {}
+        self._close_store()
+        self._store = {}
         if self.conn is not None:
             self.conn.close()
         self.conn = None
@@ -198,7 +208,7 @@ class RecordCache:
         stat_key = _stat_key(st)
         if entry is None or entry[0] != digest or self.conn is None:
             return None, digest, stat_key
-        _, _, seed_file, seed_fp, seed_stat, written_ns, blob = entry
+        _, _, seed_file, seed_fp, seed_stat, written_ns, blob, _ = entry
         if seed_file is not None and seed_print(layout, seed_file, (seed_fp, seed_stat, written_ns))[0] != seed_fp:
             return None, digest, stat_key
         try:
@@ -206,30 +216,81 @@ class RecordCache:
         except (ValueError, TypeError, KeyError):
             return None, digest, stat_key  # an entry from an older layout of the cache: check again
 
+    def _store_files(self) -> dict[str, int]:
+        """The last build's files, opened, if every one still has the stat it had when the build
+        wrote it; else none (their fragments are made again)."""
+        if self._store is None:
+            self._store = {}
+            try:
+                rows = self.conn.execute("SELECT part, file, stat FROM store").fetchall() if self.conn else []
+            except sqlite3.Error as exc:
+                self._disable(exc)
+                rows = []
+            try:
+                for part, file, stat_key in rows:
+                    path = self.root / file
+                    if _stat_key(path.lstat()) != stat_key:  # rewritten since (a checkout, an edit)
+                        break
+                    self._store[part] = os.open(path, os.O_RDONLY)
+                else:
+                    return self._store
+            except OSError:  # gone
+                pass
+            self._close_store()
+            self._store = {}
+        return self._store
+
+    def _close_store(self) -> None:
+        for fd in (self._store or {}).values():
+            os.close(fd)
+        self._store = None
+
+    def has_fragment(self, display: str) -> bool:
+        """Whether the record's fragment can be read back (it may still turn out changed)."""
+        entry = self.entries.get(display)
+        return entry is not None and entry[7] is not None and bool(self._store_files())
+
     def fragment(self, display: str) -> Optional[Fragment]:
-        if self.conn is None:
+        """The record's fragment as the last build wrote it, or None when it is gone or changed."""
+        entry = self.entries.get(display)
+        files = self._store_files()
+        if entry is None or entry[7] is None or not files:
             return None
         try:
-            row = self.conn.execute("SELECT fragment FROM records WHERE path = ?", (display,)).fetchone()
+            at = orjson.loads(entry[7])
+            parts = {part: os.pread(files[part], length, offset) if length else b"" for part, (offset, length) in at["parts"].items()}
+            document = parts.pop("document")
+            frag = Fragment(parts, document)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        return frag if frag.sha256 == at["sha256"] else None
+
+    def keep_fragments(self, files: dict[str, str], placed: dict[str, bytes]) -> None:
+        """After a build: its files (part -> path under the root) are the store from now on, and
+        `placed` (record path -> where its fragment is in them) says where each fragment is."""
+        if self.conn is None:
+            return
+        self._close_store()
+        try:
+            stats = {part: _stat_key((self.root / file).lstat()) for part, file in files.items()}
+            with self.conn:
+                self.conn.execute("DELETE FROM store")
+                self.conn.executemany("INSERT INTO store VALUES (?, ?, ?)", [(p, files[p], stats[p]) for p in files])
+                self.conn.execute("UPDATE records SET fragment_at = NULL")
+                self.conn.executemany("UPDATE records SET fragment_at = ? WHERE path = ?", [(at, d) for d, at in placed.items()])
+        except OSError:
+            pass  # a file already gone: the next build makes the fragments again
         except sqlite3.Error as exc:
             self._disable(exc)
-            return None
-        if not row or row[0] is None:
-            return None
-        try:
-            return Fragment.from_blob(row[0])
-        except (ValueError, TypeError, KeyError):
-            return None  # an entry from an older layout of the cache: made again
 
     def store(self, outcome: RecordOutcome, sha256: str, stat_key: Optional[str]) -> None:
         if self.conn is None:
             return
-        frag = outcome.fragment.to_blob() if outcome.fragment else None
         seed_fp, seed_stat = outcome.seed_print or (None, None)
-        try:
-            self.conn.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        try:  # where its fragment is, the build says once it has written it (keep_fragments)
+            self.conn.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                               (outcome.display, sha256, stat_key, outcome.seed_file, seed_fp, seed_stat, outcome.started_ns,
-                               outcome.outcome_blob(), frag))
+                               outcome.outcome_blob()))
         except sqlite3.Error as exc:
             self._disable(exc)
 
@@ -243,6 +304,7 @@ class RecordCache:
                 self._disable(exc)
 
     def close(self) -> None:
+        self._close_store()
         if self.conn is None:
             return
         try:

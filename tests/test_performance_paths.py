@@ -427,6 +427,58 @@ def test_parallel_serial_cached_and_in_memory_builds_write_the_same_bytes(corpus
     assert {rel: (reference / rel).read_bytes() for rel in published_files(corpus_copy)} == serial
 
 
+def test_a_build_reads_unchanged_fragments_back_from_the_last_builds_files(corpus_copy, monkeypatch):
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
+    first = build(corpus_copy, workers=2)
+    assert not first.problems and first.result.checked == 12
+    expected = _published(corpus_copy)
+    again = build(corpus_copy, workers=2)
+    assert again.result.checked == 0 and _published(corpus_copy) == expected
+    # A validate of a changed record keeps no fragment: the build makes that one again.
+    record, original = change_one_record(corpus_copy)
+    assert pipeline.run(corpus_copy).checked == 1
+    assert build(corpus_copy, workers=2).result.checked == 1
+    record.write_bytes(original)
+    assert build(corpus_copy, workers=2).result.checked == 1 and _published(corpus_copy) == expected
+
+
+def test_a_failed_builds_fragments_are_kept_for_the_next_build(corpus_copy, monkeypatch):
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
+    assert not build(corpus_copy, workers=2).problems
+    expected = _published(corpus_copy)
+    record = corpus_copy.record_files()[3]
+    original = record.read_bytes()
+    record.write_bytes(original.replace(b"kind: report", b"kind: rumour", 1))
+    failed = build(corpus_copy, workers=2)
+    assert [p.code for p in failed.problems] == ["invalid-value"] and failed.result.checked == 1
+    assert _published(corpus_copy) == expected  # nothing published
+    shutil.rmtree(corpus_copy.tables)  # the published files are gone: the kept ones serve
+    record.write_bytes(original)
+    fixed = build(corpus_copy, workers=2)
+    assert not fixed.problems and fixed.result.checked == 1 and _published(corpus_copy) == expected
+    assert not (corpus_copy.build_dir / "cache" / "store").exists()
+
+
+def test_a_fragment_changed_in_the_published_files_is_made_again_not_copied(corpus_copy, monkeypatch):
+    import sqlite3
+
+    from scripts.recordcache import _stat_key
+
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
+    assert not build(corpus_copy, workers=2).problems
+    expected = _published(corpus_copy)
+    claims = corpus_copy.tables / "claims.csv"
+    text = claims.read_bytes()
+    claims.write_bytes(text.replace(b"report", b"rep0rt", 3))  # same size
+    # Changed files are caught by their stat: every fragment is made again, by the workers.
+    assert build(corpus_copy, workers=2).result.checked == 12 and _published(corpus_copy) == expected
+    # A change the stat cannot see (the same tick) is caught by the fragment's sha256.
+    claims.write_bytes(text.replace(b"report", b"rep0rt", 3))
+    with sqlite3.connect(corpus_copy.build_dir / "cache" / "records.sqlite") as db:
+        db.execute("UPDATE store SET stat = ? WHERE part = 'claims'", (_stat_key(claims.lstat()),))
+    assert build(corpus_copy, workers=2).result.checked == 0 and _published(corpus_copy) == expected
+
+
 def test_the_real_package_builds_to_its_committed_bytes_with_every_path(real_copy, monkeypatch):
     committed = _published(Layout(ROOT))
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
