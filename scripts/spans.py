@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 # Characters a copy-paste or an editor commonly changes; used only to explain a miss.
 _LOOKALIKES = {
@@ -22,8 +22,10 @@ _NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """Code point offsets [start, end) of a text. A named tuple, not a frozen dataclass: a record
+    makes some 150 of them, and a frozen dataclass took 1 µs each to make (a tuple, 0.3)."""
+
     start: int
     end: int
 
