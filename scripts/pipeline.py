@@ -25,7 +25,7 @@ from schema.record import Record
 from .fragments import ArticleSummary, Fragment, fragment
 from .layout import Layout
 from .problems import Problem
-from .recordcache import RecordCache, RecordOutcome, environment_key, seed_print
+from .recordcache import RecordCache, RecordOutcome, environment_key, seed_print, stat_key
 from .stageclock import NO_CLOCK, StageClock
 from .validate import Registries, check_file, duplicate_problem, load_registries, parse
 
@@ -72,8 +72,12 @@ def check_one(layout: Layout, registries: Registries, path: Path, clock: StageCl
     checked = check_file(layout, registries, path, fast=True, clock=clock, display=display)
     record = checked.record
     seed_file = record.seed.file if record is not None else None
-    outcome = RecordOutcome(display, record.article_id if record else None, seed_file,
-                            seed_print(layout, seed_file) if seed_file is not None else None, checked.problems, started_ns=started)
+    if checked.seed_seen is not None:  # the print of the very bytes checked, stat taken before the read
+        digest, st = checked.seed_seen
+        print_ = (digest, stat_key(st))
+    else:
+        print_ = seed_print(layout, seed_file) if seed_file is not None else None
+    outcome = RecordOutcome(display, record.article_id if record else None, seed_file, print_, checked.problems, started_ns=started)
     if checked.article is not None:
         outcome.summary, outcome.fragment = fragment(checked.article, clock)
     return outcome
@@ -136,8 +140,8 @@ def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optio
         cache = open_cache(layout) if use_cache else None
         keys, cached = [], {}  # keys: (sha256, stat) of each record, for storing a fresh outcome
         for path, display in zip(files, displays):
-            hit, digest, stat_key = cache.lookup(layout, path, display) if cache else (None, None, None)
-            keys.append((digest, stat_key))
+            hit, digest, file_stat = cache.lookup(layout, path, display) if cache else (None, None, None)
+            keys.append((digest, file_stat))
             if hit is not None and hit.summary is not None and on_fragment is not None and not cache.has_fragment(display):
                 hit = None  # a build needs the fragment too: made again by the workers, with the others
             if hit is not None:
@@ -147,13 +151,13 @@ def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optio
     articles: list[ArticleSummary] = []
     seen_ids: dict[str, str] = {}
     try:
-        for path, display, (digest, stat_key) in zip(files, displays, keys):
+        for path, display, (digest, file_stat) in zip(files, displays, keys):
             outcome = cached.get(display)
             if outcome is None:
                 outcome = next(fresh)
                 if cache and digest:
                     with clock.stage("cache"):
-                        cache.store(outcome, digest, stat_key)
+                        cache.store(outcome, digest, file_stat)
             if outcome.article_id is None:
                 problems += outcome.problems
                 continue

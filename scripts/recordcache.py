@@ -91,12 +91,12 @@ def environment_key(layout: Layout) -> str:
     return digest.hexdigest()
 
 
-def _stat_key(st: os.stat_result) -> str:
+def stat_key(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def _unchanged(st: os.stat_result, key: Optional[str], written_ns: int) -> bool:
-    return key == _stat_key(st) and st.st_ctime_ns < written_ns - RACY_NS
+    return key == stat_key(st) and st.st_ctime_ns < written_ns - RACY_NS
 
 
 def seed_print(layout: Layout, name: Optional[str], known: Optional[tuple[str, str, int]] = None) -> tuple[str, Optional[str]]:
@@ -119,7 +119,7 @@ def seed_print(layout: Layout, name: Optional[str], known: Optional[tuple[str, s
     if known is not None and _unchanged(st, known[1], known[2]):
         return known[0], known[1]
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest(), _stat_key(st)
+        return hashlib.sha256(path.read_bytes()).hexdigest(), stat_key(st)
     except OSError as exc:
         return f"unreadable: {type(exc).__name__}", None
 
@@ -205,16 +205,16 @@ class RecordCache:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
             return None, None, None  # the check says what is wrong with it
-        stat_key = _stat_key(st)
+        key = stat_key(st)
         if entry is None or entry[0] != digest or self.conn is None:
-            return None, digest, stat_key
+            return None, digest, key
         _, _, seed_file, seed_fp, seed_stat, written_ns, blob, _ = entry
         if seed_file is not None and seed_print(layout, seed_file, (seed_fp, seed_stat, written_ns))[0] != seed_fp:
-            return None, digest, stat_key
+            return None, digest, key
         try:
-            return RecordOutcome.from_blob(display, seed_file, blob), digest, stat_key
+            return RecordOutcome.from_blob(display, seed_file, blob), digest, key
         except (ValueError, TypeError, KeyError):
-            return None, digest, stat_key  # an entry from an older layout of the cache: check again
+            return None, digest, key  # an entry from an older layout of the cache: check again
 
     def _store_files(self) -> dict[str, int]:
         """The last build's files, opened, if every one still has the stat it had when the build
@@ -227,9 +227,9 @@ class RecordCache:
                 self._disable(exc)
                 rows = []
             try:
-                for part, file, stat_key in rows:
+                for part, file, recorded in rows:
                     path = self.root / file
-                    if _stat_key(path.lstat()) != stat_key:  # rewritten since (a checkout, an edit)
+                    if stat_key(path.lstat()) != recorded:  # rewritten since (a checkout, an edit)
                         break
                     self._store[part] = os.open(path, os.O_RDONLY)
                 else:
@@ -272,7 +272,7 @@ class RecordCache:
             return
         self._close_store()
         try:
-            stats = {part: _stat_key((self.root / file).lstat()) for part, file in files.items()}
+            stats = {part: stat_key((self.root / file).lstat()) for part, file in files.items()}
             with self.conn:
                 self.conn.execute("DELETE FROM store")
                 self.conn.executemany("INSERT INTO store VALUES (?, ?, ?)", [(p, files[p], stats[p]) for p in files])
@@ -283,13 +283,13 @@ class RecordCache:
         except sqlite3.Error as exc:
             self._disable(exc)
 
-    def store(self, outcome: RecordOutcome, sha256: str, stat_key: Optional[str]) -> None:
+    def store(self, outcome: RecordOutcome, sha256: str, file_stat: Optional[str]) -> None:
         if self.conn is None:
             return
         seed_fp, seed_stat = outcome.seed_print or (None, None)
         try:  # where its fragment is, the build says once it has written it (keep_fragments)
             self.conn.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                              (outcome.display, sha256, stat_key, outcome.seed_file, seed_fp, seed_stat, outcome.started_ns,
+                              (outcome.display, sha256, file_stat, outcome.seed_file, seed_fp, seed_stat, outcome.started_ns,
                                outcome.outcome_blob()))
         except sqlite3.Error as exc:
             self._disable(exc)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 
 from schema.edtf_dates import edtf_bounds
 from schema.tables import TABLES
@@ -108,8 +109,13 @@ def registry_rows(reg: Registries, claims: list[dict]) -> dict[str, list[dict]]:
 
 
 def sort_rows(table: str, rows: list[dict]) -> list[dict]:
-    key = _KEY[table]
-    return sorted(rows, key=lambda r: tuple(r[k] for k in key))
+    return sorted(rows, key=_SORT_KEY[table])
+
+
+# The primary key's values of a row: a tuple for a key of several columns, the value for one (the
+# rows of a table are compared only with each other). itemgetter, not a lambda making a tuple: a
+# build sorts 1.26 million rows at 10,000 articles.
+_SORT_KEY = {name: itemgetter(*key) for name, key in _KEY.items()}
 
 
 def all_rows(articles: list[Article], reg: Registries) -> dict[str, list[dict]]:

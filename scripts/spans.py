@@ -54,6 +54,10 @@ def occurrences(text: str, quote: str, lo: int = 0, hi: Optional[int] = None) ->
 
 def resolve(text: str, quote: str, occurrence: Optional[int], within: Span, *, scope: str, outside_code: str = "span-outside-body") -> Span | Miss:
     """Find `quote` inside `within`; `scope` names it in messages ('body' or 'seed')."""
+    if occurrence is None:  # the usual case, a quote found exactly once, without making lists
+        first = text.find(quote, within.start, within.end)
+        if first != -1 and text.find(quote, first + 1, within.end) == -1:
+            return Span(first, first + len(quote))
     starts = occurrences(text, quote, within.start, within.end)
     if not starts:
         if scope == "body" and occurrences(text, quote):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -26,7 +28,7 @@ from .sentences import unaccounted
 from .spans import Miss, Span, resolve
 from .stageclock import NO_CLOCK, StageClock
 from .yamlfast import fast_load
-from .yamlio import Loaded, YamlError, dotted, load, read_text
+from .yamlio import MAX_BYTES, Loaded, YamlError, decode_text, dotted, load, read_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -178,6 +180,7 @@ class RecordChecker:
         self.problems: list[Problem] = []
         self.unresolved = 0  # evidence quotes that did not resolve to a span
         self.coverage: list[Span] = []  # every resolved claim/figure/skip span, duplicates included
+        self.seed_seen: Optional[tuple[str, os.stat_result]] = None  # (sha256, lstat) of the seed as read
 
     def problem(self, loc: tuple, code: str, message: str, detail: Iterable[str] = ()) -> None:
         self.problems.append(Problem(self.display, self.loaded.line_of(loc), dotted(loc), code, message, tuple(detail)))
@@ -200,14 +203,28 @@ class RecordChecker:
             self.problem(("seed", "file"), "article-id-mismatch", f"seed {name!r} belongs to article {m['article_id']}, not {rec.article_id}")
             return None
         path = self.layout.seeds / name
-        if path.is_symlink() or (path.exists() and not path.is_file()):
+        # One lstat and one read: the seed's bytes are hashed, decoded and handed to the record
+        # cache (seed_seen) from the same read.
+        try:
+            st = path.lstat()
+        except FileNotFoundError:
+            st = None
+        except OSError as exc:
+            self.problem(("seed", "file"), "seed-missing", f"seeds/{name} cannot be read: {exc.strerror}")
+            return None
+        if st is not None and not stat.S_ISREG(st.st_mode):
             self.problem(("seed", "file"), "seed-outside", f"seeds/{name} is a link or not a regular file")
             return None
-        if not path.exists():
+        if st is None:
             self.problem(("seed", "file"), "seed-missing", f"seeds/{name} does not exist")
             return None
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.problem(("seed", "file"), "seed-missing", f"seeds/{name}: cannot read: {exc.strerror}")
+            return None
         digest = hashlib.sha256(raw).hexdigest()
+        self.seed_seen = (digest, st)
         if digest != rec.seed.sha256:
             self.problem(("seed", "sha256"), "seed-hash-mismatch", f"seeds/{name} has sha256 {digest}, the record says {rec.seed.sha256}")
             return None
@@ -215,7 +232,9 @@ class RecordChecker:
         # named by their capture (not their text hash) and are kept unchanged; `new` names new
         # seeds by sha256. The full sha256 in the record is what pins the text.
         try:
-            text = read_text(path, f"seeds/{name}", what="seed")
+            if len(raw) > MAX_BYTES:
+                raise YamlError(Problem(name, 0, "", "file-too-large", f"{len(raw):,} bytes; the limit is {MAX_BYTES:,}"))
+            text = decode_text(raw, f"seeds/{name}")
         except YamlError as exc:
             p = exc.problem
             self.problem(("seed", "file"), p.code, f"seeds/{name}: {p.message}")
@@ -293,34 +312,39 @@ class RecordChecker:
         return article
 
     def check_items(self, article: Article, section: str, body: Span) -> None:
+        # Some 50 items a record: locations are made, and the registries asked through
+        # actor_ref, only for an item with a problem.
         rec = self.record
+        actors, propositions = self.reg.actors, self.reg.propositions
         claim_ids = {rec.full_id(c.id) for c in rec.claims}
+        prefix = rec.article_id + "-"  # a full id is <article_id>-<local id>
+        spans, text = article.spans, article.text
         for i, item in enumerate(getattr(rec, section)):
-            loc = (section, i)
             full = rec.full_id(item.id)
-            if full.split("-")[0] != rec.article_id:
-                self.problem(loc + ("id",), "id-prefix-mismatch", f"id {item.id!r} does not belong to article {rec.article_id}")
-            if full in article.spans:
-                self.problem(loc + ("id",), "duplicate-id", f"id {full!r} is used twice in this record")
-            span = self.span(loc, item, article.text, body, "body")
+            if not full.startswith(prefix):
+                self.problem((section, i, "id"), "id-prefix-mismatch", f"id {item.id!r} does not belong to article {rec.article_id}")
+            if full in spans:
+                self.problem((section, i, "id"), "duplicate-id", f"id {full!r} is used twice in this record")
+            span = self.span((section, i), item, text, body, "body")
             if span:
-                article.spans.setdefault(full, span)
+                spans.setdefault(full, span)
                 self.coverage.append(span)
             if section == "claims":
-                if item.speaker:
-                    self.actor_ref(loc + ("speaker",), item.speaker)
+                if item.speaker and item.speaker not in actors:
+                    self.actor_ref((section, i, "speaker"), item.speaker)
                 for j, subject in enumerate(item.subjects):
-                    self.actor_ref(loc + ("subjects", j), subject)
+                    if subject not in actors:
+                        self.actor_ref((section, i, "subjects", j), subject)
                 if len(set(item.subjects)) != len(item.subjects):
-                    self.problem(loc + ("subjects",), "duplicate-id", "an actor is listed twice among the subjects")
-                if item.proposition and item.proposition not in self.reg.propositions:
-                    self.problem(loc + ("proposition",), "unknown-proposition", f"unknown proposition {item.proposition!r}",
-                                 (f"known: {', '.join(sorted(self.reg.propositions))}",))
+                    self.problem((section, i, "subjects"), "duplicate-id", "an actor is listed twice among the subjects")
+                if item.proposition and item.proposition not in propositions:
+                    self.problem((section, i, "proposition"), "unknown-proposition", f"unknown proposition {item.proposition!r}",
+                                 (f"known: {', '.join(sorted(propositions))}",))
             elif section == "figures":
-                if item.actor:
-                    self.actor_ref(loc + ("actor",), item.actor)
+                if item.actor and item.actor not in actors:
+                    self.actor_ref((section, i, "actor"), item.actor)
                 if item.claim and rec.full_id(item.claim) not in claim_ids:
-                    self.problem(loc + ("claim",), "unknown-claim", f"no claim {item.claim!r} in this record")
+                    self.problem((section, i, "claim"), "unknown-claim", f"no claim {item.claim!r} in this record")
 
     def actor_ref(self, loc: tuple, actor_id: str) -> None:
         if actor_id not in self.reg.actors:
@@ -441,6 +465,7 @@ class Checked:
     loaded: Optional[Loaded]
     article: Optional[Article]  # only for a record without problems
     problems: list[Problem]
+    seed_seen: Optional[tuple[str, os.stat_result]] = None  # (sha256, lstat) of the seed, when it was read
 
 
 def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool = False, clock: StageClock = NO_CLOCK,
@@ -456,7 +481,7 @@ def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool
     article = checker.check()
     if checker.problems and fast:
         return check_file(layout, registries, path, clock=clock, display=display)
-    return Checked(record, loaded, article if not checker.problems else None, checker.problems)
+    return Checked(record, loaded, article if not checker.problems else None, checker.problems, checker.seed_seen)
 
 
 def duplicate_problem(display: str, loaded: Loaded, article_id: str, first: str) -> Problem:

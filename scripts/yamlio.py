@@ -76,7 +76,11 @@ def read_text(path: Path, display: str, *, what: str = "file") -> str:
         raise YamlError(Problem(display, 0, "", "seed-missing" if what == "seed" else "yaml-syntax", f"cannot read: {exc.strerror}"))
     if size > MAX_BYTES:
         raise YamlError(Problem(display, 0, "", "file-too-large", f"{size:,} bytes; the limit is {MAX_BYTES:,}"))
-    raw = path.read_bytes()
+    return decode_text(path.read_bytes(), display)
+
+
+def decode_text(raw: bytes, display: str) -> str:
+    """The UTF-8 text of bytes already read (and found within MAX_BYTES), or a located problem."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raise YamlError(Problem(display, 1, "", "bom", "starts with a UTF-8 byte order mark"))
     try:

@@ -50,6 +50,13 @@ def test_seed_that_is_a_link_is_refused(fixture_project, tmp_path):
     assert _codes(fixture_project) == [("seed-outside", "dataset/records/900.yaml", "seed.file")]
 
 
+def test_seed_that_is_a_folder_is_refused(fixture_project):
+    seed = fixture_project.seeds / SEED.name
+    seed.unlink()
+    seed.mkdir()
+    assert _codes(fixture_project) == [("seed-outside", "dataset/records/900.yaml", "seed.file")]
+
+
 def test_ids_cannot_collide_across_records(fixture_project):
     # Full ids carry their article's prefix (a borrowed prefix is id-prefix-mismatch, see its
     # fixture), so ids can only collide when two files claim one article: that is refused.
@@ -87,6 +94,7 @@ def test_binary_and_control_bytes_in_a_record_never_raise(fixture_project, paylo
     (lambda b: b"\xef\xbb\xbf" + b, "bom"),
     (lambda b: b.replace(b"Tuesday", b"Tu\xe9sday"), "not-utf8"),
     (lambda b: b.replace(b"\n", b"\r\n"), "crlf"),
+    (lambda b: b + b"\n" * (1 << 20), "file-too-large"),
 ])
 def test_broken_seed_is_reported_on_the_record(fixture_project, mangle, code):
     _with_seed_bytes(fixture_project, mangle(SEED.read_bytes()))

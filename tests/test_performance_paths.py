@@ -462,7 +462,7 @@ def test_a_failed_builds_fragments_are_kept_for_the_next_build(corpus_copy, monk
 def test_a_fragment_changed_in_the_published_files_is_made_again_not_copied(corpus_copy, monkeypatch):
     import sqlite3
 
-    from scripts.recordcache import _stat_key
+    from scripts.recordcache import stat_key
 
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
     assert not build(corpus_copy, workers=2).problems
@@ -475,7 +475,7 @@ def test_a_fragment_changed_in_the_published_files_is_made_again_not_copied(corp
     # A change the stat cannot see (the same tick) is caught by the fragment's sha256.
     claims.write_bytes(text.replace(b"report", b"rep0rt", 3))
     with sqlite3.connect(corpus_copy.build_dir / "cache" / "records.sqlite") as db:
-        db.execute("UPDATE store SET stat = ? WHERE part = 'claims'", (_stat_key(claims.lstat()),))
+        db.execute("UPDATE store SET stat = ? WHERE part = 'claims'", (stat_key(claims.lstat()),))
     assert build(corpus_copy, workers=2).result.checked == 0 and _published(corpus_copy) == expected
 
 
