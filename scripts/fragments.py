@@ -155,19 +155,20 @@ def _floats_print_alike(value) -> bool:
 _SCALARS = frozenset({str, int, bool, type(None)})  # written alike by json and orjson (ints within 64 bits)
 
 
-def json_fragment(doc: dict, floats: Optional[list] = None) -> str:
-    """`doc` as an item of the records.json list: exactly the bytes json.dumps(..., indent=2)
-    writes there, made with orjson (json's indenting encoder is pure Python, ~40x slower).
-    `floats`, when given, are all the floats `doc` holds (else the whole document is searched)."""
+def json_fragment(doc: dict, floats: Optional[list] = None) -> bytes:
+    """`doc` as an item of the records.json list, in UTF-8: exactly the bytes json.dumps(...,
+    indent=2) writes there, made with orjson (json's indenting encoder is pure Python, ~40x
+    slower). `floats`, when given, are all the floats `doc` holds (else the whole document is
+    searched)."""
     try:
         alike = _floats_print_alike(doc) if floats is None else all(_floats_print_alike(v) for v in floats)
         if alike:
-            text = orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode()
+            data = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
         else:
-            text = json.dumps(doc, ensure_ascii=False, indent=2)
+            data = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
     except (TypeError, orjson.JSONEncodeError):  # integers beyond 64 bits, lone surrogates
-        text = json.dumps(doc, ensure_ascii=False, indent=2)
-    return "  " + text.replace("\n", "\n  ")  # strings hold no raw line breaks: json escapes them
+        data = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+    return b"  " + data.replace(b"\n", b"\n  ")  # strings hold no raw line breaks: json escapes them
 
 
 @dataclass
@@ -236,5 +237,5 @@ def fragment(article: Article, clock: StageClock = NO_CLOCK) -> tuple[ArticleSum
     with clock.stage("CSV", n_rows):
         csv_parts = {name: csv_text(COLUMNS[name], rows, table=name).encode("utf-8") for name, rows in tables.items()}
     with clock.stage("JSON", 1):
-        document = json_fragment(article_document(tables), document_floats(tables)).encode("utf-8")
+        document = json_fragment(article_document(tables), document_floats(tables))
     return summarise(tables), Fragment(csv_parts, document)

@@ -285,7 +285,7 @@ JSON_VALUES = st.recursive(
 @settings(max_examples=200, **SETTINGS)
 @given(doc=st.dictionaries(st.text(max_size=6), JSON_VALUES, max_size=5))
 def test_json_fragments_are_the_bytes_json_dumps_writes(doc):
-    assert "[\n" + json_fragment(doc) + "\n]" == json.dumps([doc], ensure_ascii=False, indent=2)
+    assert b"[\n" + json_fragment(doc) + b"\n]" == json.dumps([doc], ensure_ascii=False, indent=2).encode("utf-8")
 
 
 @pytest.mark.parametrize("value", [1e-05, 0.1, 1e16, 123456789.123, 2.5e-300, 20000.0, 1e20, float("nan"), float("inf")])
@@ -300,7 +300,7 @@ def test_a_documents_floats_are_written_as_json_writes_them(value):
     from scripts.fragments import article_document
     doc = article_document(tables)
     expected = json.dumps([jsonable(doc)], ensure_ascii=False, indent=2)
-    assert "[\n" + json_fragment(doc, document_floats(tables)) + "\n]" == expected
+    assert b"[\n" + json_fragment(doc, document_floats(tables)) + b"\n]" == expected.encode("utf-8")
 
 
 # --- the pipeline: cache, workers, streaming -----------------------------------------------------
