@@ -219,12 +219,9 @@ def _mapping(tokens: list, i: int, indent: int, key: str, rest: str, depth: int)
         if key in out:
             raise _NotCanonical("duplicate key")
         if rest:
-            value = values.get(rest, _MISSING)
+            value = values.get(rest, _MISSING)  # looked up here: most values are remembered
             if value is _MISSING:
-                if rest[0] == "|":
-                    value, i = _literal(tokens, rest, indent, i)
-                else:
-                    value = _value(rest)
+                value, i = _unremembered(tokens, rest, indent, i)
             out[key] = value
             open_key = None
         else:
@@ -289,12 +286,16 @@ def _sequence(tokens: list, i: int, indent: int, depth: int) -> tuple[list, int]
             i += 1
             value = values.get(rest, _MISSING)
             if value is _MISSING:
-                if rest[0] == "|":
-                    value, i = _literal(tokens, rest, indent, i)
-                else:
-                    value = _value(rest)
+                value, i = _unremembered(tokens, rest, indent, i)
         out.append(value)
     return out, i
+
+
+def _unremembered(tokens: list, rest: str, parent_indent: int, i: int) -> tuple[Any, int]:
+    """The value written as `rest` on the line before token i, and the index after it."""
+    if rest[0] == "|":
+        return _literal(tokens, rest, parent_indent, i)
+    return _value(rest), i
 
 
 def _literal(tokens: list, rest: str, parent_indent: int, i: int) -> tuple[str, int]:
