@@ -393,6 +393,48 @@ def test_a_file_rewritten_with_its_old_size_and_times_is_read_again(corpus_copy,
     assert sorted(p.code for p in run.problems) == ["invalid-value", "seed-hash-mismatch"]
 
 
+def _imported_by_ast(start: Path) -> list[Path]:
+    """The reference for recordcache.code_files: the same walk, with ast."""
+    import ast
+
+    root, seen, todo = start.parent.parent, set(), [start]
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                package, modules = path.parent.name, [node.module] if node.module else [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] in ("scripts", "schema"):
+                package, modules = node.module.split(".")[0], [node.module.partition(".")[2]]
+            else:
+                continue
+            todo += [root / package / f"{m}.py" for m in modules]
+    return sorted(seen)
+
+
+def test_the_code_the_cache_depends_on_is_what_ast_finds_imported(tmp_path):
+    from scripts.recordcache import code_files
+
+    start = ROOT / "scripts" / "pipeline.py"
+    assert code_files(start) == _imported_by_ast(start) and len(code_files(start)) > 10
+    # The forms a scan could miss: names in parentheses over several lines, `as`, imports
+    # inside functions, and a comment after the names.
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "schema").mkdir()
+    for name in ("a", "b", "c", "d", "e"):
+        (tmp_path / "scripts" / f"{name}.py").write_text("")
+    (tmp_path / "schema" / "m.py").write_text("")
+    (tmp_path / "scripts" / "main.py").write_text(
+        "from . import (a,\n    b as bee)\n\ndef f():\n    from .c import x  # why\n"
+        "from schema.m import y\nimport scripts.e\n# from .d import z\n")
+    main = tmp_path / "scripts" / "main.py"
+    assert code_files(main) == _imported_by_ast(main)
+    assert [p.relative_to(tmp_path).as_posix() for p in code_files(main)] == [
+        "schema/m.py", "scripts/a.py", "scripts/b.py", "scripts/c.py", "scripts/main.py"]
+
+
 def test_a_broken_cache_costs_time_not_results(corpus_copy, capsys):
     expected = _formatted(pipeline.run(corpus_copy).problems)
     (corpus_copy.build_dir / "cache" / "records.sqlite").write_bytes(b"not a database" * 100)
