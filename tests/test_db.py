@@ -140,6 +140,24 @@ def test_loading_in_two_processes_gives_the_same_database(layout, built, tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dataset.db", "metadata.json"], "the scratch database was left behind"
 
 
+@pytest.mark.parametrize("work", [
+    {"articles": 1.6, "claims": 1.6, "figures": 0.9, "mentions": 1.3, "skips": 2.1, "actors": 0.0},
+    {"articles": 0.1, "claims": 0.1, "figures": 5.0, "mentions": 1.0, "skips": 1.0, "actors": 0.0},
+])
+def test_the_two_processes_share_the_work_and_the_first_indexes_the_searched_tables(work):
+    from scripts.db import INDEXED_EARLY, _halves
+
+    resources = [{"name": name} for name in work]
+    here, apart = _halves(work, resources)
+    names = lambda group: [r["name"] for r in group]  # noqa: E731
+    assert set(INDEXED_EARLY) <= set(names(here))
+    assert sorted(names(here) + names(apart)) == sorted(work) and not set(names(here)) & set(names(apart))
+    assert names(here) == [n for n in work if n in names(here)]  # package order kept
+    # No table moved across would bring the two closer: the greedy share is within its largest item.
+    heavier = max(sum(work[n] for n in names(g)) for g in (here, apart))
+    assert heavier - min(sum(work[n] for n in names(g)) for g in (here, apart)) <= max(work.values())
+
+
 @pytest.mark.parametrize("parallel_from", [0, 10**12], ids=["two processes", "one"])
 def test_the_first_broken_table_in_package_order_is_reported(published, tmp_path, parallel_from):
     """Two tables broken, loaded in different processes or one: the problems are those of the
