@@ -15,6 +15,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from typing import Callable, Iterator, Optional
 
 from schema.record import Record
 
-from .fragments import ArticleSummary, Fragment, fragment
+from .fragments import ArticleSummary, Fragment, SpilledFragment, fragment
 from .layout import Layout
 from .problems import Problem
 from .recordcache import RecordCache, RecordOutcome, environment_key, seed_print, stat_key
@@ -60,14 +62,19 @@ def default_workers() -> int:
 _WORKER: dict = {}
 
 
-def _start_worker(layout: Layout, registries: Registries) -> None:
-    _WORKER.update(layout=layout, registries=registries, clock=StageClock())
+def _start_worker(layout: Layout, registries: Registries, spill_dir: Optional[Path]) -> None:
+    """`spill_dir`: where the worker writes the fragments it makes (a build), or None (no fragments)."""
+    spill = None
+    if spill_dir is not None:
+        path = str(spill_dir / f"worker-{os.getpid()}.bin")
+        spill = [os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), path, 0]  # fd, path, size
+    _WORKER.update(layout=layout, registries=registries, clock=StageClock(), spill=spill)
     # A worker keeps one record's objects at a time; the collector's full passes over the
     # imported modules' objects would cost more than the garbage they find.
     gc.freeze()
 
 
-def check_one(layout: Layout, registries: Registries, path: Path, clock: StageClock) -> RecordOutcome:
+def check_one(layout: Layout, registries: Registries, path: Path, clock: StageClock, *, want_fragment: bool = True) -> RecordOutcome:
     started = time.time_ns()
     display = layout.rel(path)
     checked = check_file(layout, registries, path, fast=True, clock=clock, display=display)
@@ -80,28 +87,45 @@ def check_one(layout: Layout, registries: Registries, path: Path, clock: StageCl
         print_ = seed_print(layout, seed_file) if seed_file is not None else None
     outcome = RecordOutcome(display, record.article_id if record else None, seed_file, print_, checked.problems, started_ns=started)
     if checked.article is not None:
-        outcome.summary, outcome.fragment = fragment(checked.article, clock)
+        outcome.summary, outcome.fragment = fragment(checked.article, clock, summary_only=not want_fragment)
     return outcome
 
 
 def _work(path: Path) -> tuple[RecordOutcome, dict]:
-    clock = _WORKER["clock"]
-    outcome = check_one(_WORKER["layout"], _WORKER["registries"], path, clock)
+    clock, spill = _WORKER["clock"], _WORKER["spill"]
+    outcome = check_one(_WORKER["layout"], _WORKER["registries"], path, clock, want_fragment=spill is not None)
+    if outcome.fragment is not None:
+        fd, spill_path, size = spill
+        outcome.fragment = SpilledFragment.write(outcome.fragment, fd, spill_path, size)
+        spill[2] = size + sum(n for _, n in outcome.fragment.lengths)
     return outcome, clock.take()
 
 
-def _outcomes(layout: Layout, registries: Registries, paths: list[Path], workers: int, clock: StageClock) -> Iterator[RecordOutcome]:
-    """Check `paths`, yielding outcomes in the same order; in worker processes when there are many."""
+def _outcomes(layout: Layout, registries: Registries, paths: list[Path], workers: int, clock: StageClock,
+              spill_dir: Optional[Path]) -> Iterator[RecordOutcome]:
+    """Check `paths`, yielding outcomes in the same order; in worker processes when there are
+    many. With `spill_dir` (a build), valid records come with their fragment (in worker
+    processes, written to a spill file there and read back here); without, with none."""
     if workers <= 1 or len(paths) < PARALLEL_FROM:
         for path in paths:
-            yield check_one(layout, registries, path, clock)
+            yield check_one(layout, registries, path, clock, want_fragment=spill_dir is not None)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(min(workers, len(paths)), initializer=_start_worker, initargs=(layout, registries)) as pool:
-        for outcome, share in pool.imap(_work, paths, chunksize=CHUNK):
-            clock.add(share)
-            yield outcome
+    spills: dict[str, int] = {}  # spill file -> fd, opened as each first comes back
+    try:
+        with context.Pool(min(workers, len(paths)), initializer=_start_worker, initargs=(layout, registries, spill_dir)) as pool:
+            for outcome, share in pool.imap(_work, paths, chunksize=CHUNK):
+                clock.add(share)
+                if outcome.fragment is not None:
+                    spilled = outcome.fragment
+                    if spilled.path not in spills:
+                        spills[spilled.path] = os.open(spilled.path, os.O_RDONLY)
+                    outcome.fragment = spilled.load(spills[spilled.path])
+                yield outcome
+    finally:
+        for fd in spills.values():
+            os.close(fd)
 
 
 # --- in the main process ---------------------------------------------------------------------
@@ -144,9 +168,12 @@ def _displays(layout: Layout, files: list[Path]) -> list[str]:
 
 
 def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optional[Callable[[str, Fragment], None]] = None,
-        workers: Optional[int] = None, use_cache: bool = True, clock: StageClock = NO_CLOCK) -> CheckRun:
+        workers: Optional[int] = None, use_cache: bool = True, clock: StageClock = NO_CLOCK,
+        spill_dir: Optional[Path] = None) -> CheckRun:
     """Check every record (or `only` these). With `on_fragment`, also hand each valid article's
-    record path and fragment, in article-id order, to the build."""
+    record path and fragment, in article-id order, to the build; worker processes write the
+    fragments in `spill_dir` (a scratch folder, which the caller removes; default: one of its
+    own under build/)."""
     with clock.stage("registries"):
         registries, problems = load_registries(layout, fast=True)
     if registries is None:
@@ -164,7 +191,11 @@ def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optio
             if hit is not None:
                 cached[display] = hit
     misses = [p for p, d in zip(files, displays) if d not in cached]
-    fresh = _outcomes(layout, registries, misses, workers or default_workers(), clock)
+    own_spill = None
+    if on_fragment is not None and spill_dir is None:
+        layout.build_dir.mkdir(parents=True, exist_ok=True)
+        spill_dir = own_spill = Path(tempfile.mkdtemp(prefix="spill-", dir=layout.build_dir))
+    fresh = _outcomes(layout, registries, misses, workers or default_workers(), clock, spill_dir if on_fragment else None)
     articles: list[ArticleSummary] = []
     seen_ids: dict[str, str] = {}
     try:
@@ -201,6 +232,8 @@ def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optio
             cache.forget_except(set(displays))
     finally:
         fresh.close()
+        if own_spill is not None:
+            shutil.rmtree(own_spill, ignore_errors=True)
         if cache:
             with clock.stage("cache"):
                 cache.close()

@@ -361,6 +361,34 @@ def test_cached_and_uncached_serial_and_parallel_validation_agree_with_the_refer
     assert warm.checked == serial_warm.checked == 0 and cold.checked == uncached.checked == len(corpus_copy.record_files())
 
 
+def test_a_check_without_a_fragment_gives_the_same_summary(corpus_copy):
+    from scripts.stageclock import StageClock
+    from scripts.validate import load_registries
+
+    registries, _ = load_registries(corpus_copy)
+    for path in corpus_copy.record_files()[:3]:
+        full = pipeline.check_one(corpus_copy, registries, path, StageClock())
+        summary_only = pipeline.check_one(corpus_copy, registries, path, StageClock(), want_fragment=False)
+        assert full.fragment is not None and summary_only.fragment is None
+        assert summary_only.summary == full.summary and summary_only.problems == full.problems == []
+
+
+def test_a_spilled_fragment_reads_back_as_it_was(tmp_path):
+    import os
+
+    from scripts.fragments import Fragment, SpilledFragment
+
+    path = tmp_path / "spill.bin"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT)
+    frags = [Fragment({"claims": b"a,b\r\n" * n, "skips": b"", "mentions": "é".encode() * n}, b"{}" * n) for n in (3, 0, 7)]
+    offset, spilled = 0, []
+    for frag in frags:
+        spilled.append(SpilledFragment.write(frag, fd, str(path), offset))
+        offset += sum(n for _, n in spilled[-1].lengths)
+    assert [s.load(fd) for s in spilled] == frags and path.stat().st_size == offset
+    os.close(fd)
+
+
 def test_a_changed_record_seed_or_registry_is_checked_again(corpus_copy):
     assert pipeline.run(corpus_copy).checked == 12
     record, _ = change_one_record(corpus_copy)
@@ -467,6 +495,7 @@ def test_parallel_serial_cached_and_in_memory_builds_write_the_same_bytes(corpus
     reference = tmp_path / "reference"
     stage_in_memory(corpus_copy, validate(corpus_copy), reference)
     assert {rel: (reference / rel).read_bytes() for rel in published_files(corpus_copy)} == serial
+    assert not list(corpus_copy.build_dir.glob("spill-*")), "the workers' spill files were left behind"
 
 
 def test_a_build_reads_unchanged_fragments_back_from_the_last_builds_files(corpus_copy, monkeypatch):
