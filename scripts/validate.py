@@ -436,7 +436,9 @@ def _suspect_strings(record: Record, data: Any = None) -> list[tuple[tuple, str]
             pass
     if dumped is None:
         dumped = record.__pydantic_serializer__.to_json(record, exclude=exclude)
-    if not any(mark in dumped for mark in _SUSPECT_MARKS):
+    # A mark's second byte first: a one-byte search is memchr (0.3 µs over a record's JSON), a
+    # longer one walks every `"` (10 µs), and most marks' second bytes (=, +, @, \) are rare.
+    if not any(mark[1:2] in dumped and mark in dumped for mark in _SUSPECT_MARKS):
         return []
     value = record.model_dump(mode="json", exclude=exclude)
     out: list[tuple[tuple, str]] = []
