@@ -20,7 +20,7 @@ from markupsafe import Markup
 from scripts.corroboration import STATES, matrix
 from scripts.db import DATABASE, SEEDS
 from scripts.evidence_tables import ARTICLE_EVIDENCE_SQL, BY_TABLE, EVIDENCE_TABLES
-from scripts.highlight import KINDS, Evidence, anchor, regions
+from scripts.highlight import KINDS, Evidence, anchor, regions, seed_html
 from scripts.serve import STATIC_MOUNT
 
 METADATA_FIELDS = ("title", "publisher", "author", "published")
@@ -94,7 +94,7 @@ async def article_page(datasette, request, db):
         "article": article,
         "article_url": row_url(datasette, "articles", article_id),
         "credits": [{"name": c["name"], "url": row_url(datasette, "actors", c["actor_id"])} for c in credits],
-        "regions": regions(text, spans, article["body_start"], article["body_end"]),
+        "seed_html": seed_html(regions(text, spans, article["body_start"], article["body_end"])),
         "has_seed": seed is not None,
         "legend": [{"kind": k, "count": counts[k], "table_url": tables.get(k)} for k in KINDS],
         "corroboration_url": corroboration_url(datasette),

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from markupsafe import Markup, escape
+
 # Kinds of evidence in the order they are listed in the legend. A segment links to its innermost
 # span (the shortest); on equal length, the later kind here wins (a figure inside a claim).
 KINDS: tuple[str, ...] = ("metadata", "credit", "skip", "claim", "figure", "mention")
@@ -105,15 +107,26 @@ def regions(text: str, spans: list[Evidence], body_start: int, body_end: int) ->
     body_end = max(body_start, body_end)
     spans = sorted((s for s in spans if 0 <= s.start <= s.end <= n), key=lambda s: (s.start, s._precedence(), s.id))
     cuts = sorted({0, n, body_start, body_end, *(s.start for s in spans), *(s.end for s in spans)})
-    pieces = [(a, b, tuple(sorted((s for s in spans if s.start <= a and b <= s.end), key=Evidence._precedence)))
-              for a, b in zip(cuts, cuts[1:])]
+    starting: dict[int, list[Evidence]] = {}
+    for s in spans:
+        starting.setdefault(s.start, []).append(s)
+    # The spans covering each piece between two cuts, swept left to right: a span covers the
+    # pieces from its start to its end. `active` stays in the order of `spans` (spans are added in
+    # that order, as their starts come), so each piece's covering is the spans that contain it,
+    # in that order, sorted by precedence: what testing every span against every piece gave.
+    pieces, active = [], []
+    for a, b in zip(cuts, cuts[1:]):
+        if any(s.end <= a for s in active):
+            active = [s for s in active if s.end > a]
+        active += [s for s in starting.get(a, ()) if s.end > a]
+        pieces.append((a, b, tuple(sorted(active, key=Evidence._precedence))))
     # A span none of whose words link to it (two mentions of one phrase, a figure that is its whole
     # claim) would be unreachable by clicking: its start gets a visible tag instead.
     linked = {covering[-1] for _, _, covering in pieces if covering}
 
     def opening(at: int) -> tuple[Opening, ...]:
         # A zero-length span opens at its offset too, so its anchor still exists.
-        return tuple(Opening(s, s.short if s.kind in TAGGED or s not in linked else "") for s in spans if s.start == at)
+        return tuple(Opening(s, s.short if s.kind in TAGGED or s not in linked else "") for s in starting.get(at, ()))
 
     out = []
     for part, lo, hi in (("before", 0, body_start), ("body", body_start, body_end), ("after", body_end, n)):
@@ -121,3 +134,34 @@ def regions(text: str, spans: list[Evidence], body_start: int, body_end: int) ->
         if segments:
             out.append(Region(part, lo, hi, segments))
     return out
+
+
+def seed_html(parts: list[Region]) -> Markup:
+    """The regions as the article page shows them: exactly the HTML the Jinja loop this replaced
+    wrote (tests/test_datasette.py renders that loop and compares). Written in Python because the
+    loop took half of the page's time (4 ms of 8.5 for a 4.5 KB article with 120 spans): Jinja
+    awaits every expression of every segment."""
+    out: list[str] = []
+    for region in parts:
+        if region.furniture:
+            label = f"Page furniture {escape(region.part)} the article body (characters {region.start}–{region.end}), not extracted"
+        else:
+            label = f"Article body (characters {region.start}–{region.end})"
+        out.append(f'<div class="region region-{escape(region.part)}{" furniture" if region.furniture else ""}" data-label="{label}">')
+        for seg in region.segments:
+            for op in seg.opening:
+                ev = op.evidence
+                if op.tag:
+                    out.append(f'<a class="tag tag-{escape(ev.kind)}" id="{escape(ev.anchor)}" href="{escape(ev.url)}" '
+                               f'data-tag="{escape(op.tag)}" title="{escape(ev.kind)}: {escape(ev.label)}"></a>')
+                else:
+                    out.append(f'<span id="{escape(ev.anchor)}"></span>')
+            link = seg.link
+            if link is not None:
+                kinds = "".join(f" ev-{escape(k)}" for k in seg.kinds)
+                shared = " ev-shared" if seg.shared_by_claims else ""
+                out.append(f'<a class="ev{kinds}{shared}" href="{escape(link.url)}" title="{escape(seg.title)}">{escape(seg.text)}</a>')
+            else:
+                out.append(str(escape(seg.text)))
+        out.append("</div>")
+    return Markup("".join(out))

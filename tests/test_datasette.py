@@ -360,6 +360,64 @@ def test_segments_always_give_the_text_back(text, raw, body_start, body_end):
             assert segment.text and all(e.start <= segment.start and end <= e.end for e in segment.covering)
             inside = [e for e in spans if e.start <= segment.start and end <= e.end and e.end <= len(text) and e.start >= 0]
             assert len(segment.covering) == len(inside)
+            ordered = sorted(sorted(inside, key=lambda e: (e.start, e._precedence(), e.id)), key=Evidence._precedence)
+            assert list(segment.covering) == ordered  # innermost last: the one the segment links to
+            starting = sorted((e for e in spans if e.start == segment.start and 0 <= e.start <= e.end <= len(text)),
+                              key=lambda e: (e.start, e._precedence(), e.id))
+            assert [o.evidence for o in segment.opening] == starting
+
+
+# The loop templates/article.html used before scripts/highlight.py wrote the seed text in Python:
+# the reference seed_html must match, byte for byte.
+JINJA_SEED_TEXT = """<div class="seed-text">
+{%- for region in regions -%}
+<div class="region region-{{ region.part }}{% if region.furniture %} furniture{% endif %}" data-label="
+  {%- if region.furniture %}Page furniture {{ region.part }} the article body (characters {{ region.start }}–{{ region.end }}), not extracted
+  {%- else %}Article body (characters {{ region.start }}–{{ region.end }}){% endif %}">
+{%- for seg in region.segments -%}
+{%- for op in seg.opening -%}
+{%- if op.tag -%}<a class="tag tag-{{ op.evidence.kind }}" id="{{ op.evidence.anchor }}" href="{{ op.evidence.url }}" data-tag="{{ op.tag }}" title="{{ op.evidence.kind }}: {{ op.evidence.label }}"></a>
+{%- else -%}<span id="{{ op.evidence.anchor }}"></span>{%- endif -%}
+{%- endfor -%}
+{%- if seg.link -%}<a class="ev{% for k in seg.kinds %} ev-{{ k }}{% endfor %}{% if seg.shared_by_claims %} ev-shared{% endif %}" href="{{ seg.link.url }}" title="{{ seg.title }}">{{ seg.text }}</a>
+{%- else -%}{{ seg.text }}{%- endif -%}
+{%- endfor -%}
+</div>
+{%- endfor -%}
+</div>"""
+
+HOSTILE_BITS = ["<script>alert(1)</script>", 'say "hi" & \'bye\'', "{{ 7*7 }}", "a\nb", "plain"]
+
+
+def _both_renderings(site, text, spans, body_start, body_end):
+    from markupsafe import Markup
+
+    from scripts.highlight import seed_html
+
+    parts = regions(text, spans, body_start, body_end)
+    template = site.datasette.jinja_env.from_string(JINJA_SEED_TEXT)  # Datasette's own environment
+    reference = site._loop.run_until_complete(template.render_async(regions=parts))
+    return Markup('<div class="seed-text">') + seed_html(parts) + Markup("</div>"), reference
+
+
+@given(st.text(min_size=0, max_size=60),
+       st.lists(st.tuples(st.sampled_from(["claim", "figure", "skip", "mention", "metadata", "credit"]), st.integers(-5, 70),
+                          st.integers(0, 40), st.sampled_from(HOSTILE_BITS), st.sampled_from(HOSTILE_BITS)), max_size=12),
+       st.integers(0, 70), st.integers(0, 70))
+def test_the_seed_text_is_written_as_the_template_loop_wrote_it(site, text, raw, body_start, body_end):
+    spans = [Evidence(kind, f"{kind}{i}{ident}", start, start + length, label, f"/{kind}{i}?{label}")
+             for i, (kind, start, length, label, ident) in enumerate(raw)]
+    ours, reference = _both_renderings(site, text, spans, body_start, body_end)
+    assert ours == reference
+
+
+def test_hostile_text_and_labels_in_the_seed_text_are_escaped_as_the_template_escaped_them(site):
+    text = "Head <b>bold</b> & {{ x }} \"quoted\" tail"
+    spans = [Evidence("claim", "c<1>", 5, 20, SCRIPT, '/x?a="1"&b=<2>'), Evidence("mention", "m&", 8, 9, '"q"', "/m"),
+             Evidence("claim", "c2", 10, 25, "second claim", "/c2"), Evidence("skip", "s1", 25, 25, "empty", "/s1")]
+    ours, reference = _both_renderings(site, text, spans, 5, 30)
+    assert ours == reference and "<script>" not in ours and "<b>" not in ours
+    assert "ev-shared" in ours and 'id="skip-s1"' in ours  # two claims share words; an empty span keeps its anchor
 
 
 # --- read-only -----------------------------------------------------------------------------------
