@@ -422,6 +422,23 @@ def machine() -> dict:
             "platform": platform.platform()}
 
 
+PROBE_ADDITIONS = 2_000_000
+
+
+def speed_probe(rounds: int = 5) -> float:
+    """How fast the machine runs plain Python now, in millions of additions a second (the median of
+    `rounds` timings of a fixed loop). A shared machine's speed changes from hour to hour (the
+    same build took 20 s one day and 28 s another); taken at the start and at the end of a run,
+    this says which kind of day a run's figures come from, so runs of different days compare."""
+    times = []
+    for _ in range(rounds):
+        t0, total = time.perf_counter(), 0
+        for i in range(PROBE_ADDITIONS):
+            total += i
+        times.append(time.perf_counter() - t0)
+    return PROBE_ADDITIONS / statistics.median(times) / 1e6
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     line = lambda cells: "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
@@ -433,7 +450,11 @@ def _rate(items: int, seconds: float) -> str:
 
 
 def report(results: list[SizeResult], info: dict) -> str:
-    out = [f"Machine: {info['nproc']} cores ({info['cpu']}), {info['memory']} memory, Python {info['python']}", ""]
+    out = [f"Machine: {info['nproc']} cores ({info['cpu']}), {info['memory']} memory, Python {info['python']}"]
+    if "speed_start" in info:
+        out.append(f"Machine speed: a plain Python loop ran {info['speed_start']:.1f}M additions/s at the start of the run and "
+                   f"{info.get('speed_end', float('nan')):.1f}M at the end (higher is faster; compare runs by it)")
+    out.append("")
     sizes = [r.n for r in results]
     out.append("Stages of the cold build (busy seconds, summed over worker processes; rate in items per second)")
     header = ["stage", "unit"] + [x for n in sizes for x in (f"{n:,}: s", "items/s")]
@@ -507,13 +528,14 @@ def targets(result: SizeResult) -> list[tuple[str, float, float, bool]]:
 
 
 def main(sizes: list[int], *, out_dir: Path, seed: int = 0, requests: int = 30, serial_up_to: int = 1_000) -> dict:
-    info = machine()
+    info = {**machine(), "speed_start": speed_probe()}
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = os.cpu_count() or 1
     results = []
     for n in sizes:
         print(f"{n:,} articles", flush=True)
         results.append(bench_size(out_dir, n, seed=seed, requests=requests, serial=n <= serial_up_to, workers=workers))
+    info["speed_end"] = speed_probe()
     text = report(results, info)
     print()
     print(text)

@@ -38,5 +38,18 @@ def test_the_report_names_every_target_and_says_which_are_missed():
     met = {name: ok for name, _, _, ok in targets(result)}
     assert met["cold full build (s)"] is False and met["cold full build / floor"] is True and met["row page p90 (ms)"] is False
     assert met["frictionless / tablecheck"] is True and "article page p90 (ms)" not in met
-    text = report([result], {"nproc": 2, "cpu": "test", "memory": "1Gi", "python": "3.11"})
+    text = report([result], {"nproc": 2, "cpu": "test", "memory": "1Gi", "python": "3.11", "speed_start": 12.25, "speed_end": 9.5})
     assert "parse" in text and "5,000" in text and "NO" in text
+    assert "12.2M additions/s at the start of the run and 9.5M at the end" in text
+
+
+def test_the_speed_probe_measures_a_loop():
+    import time
+
+    from scripts.bench import PROBE_ADDITIONS, speed_probe
+
+    t0 = time.perf_counter()
+    speed = speed_probe(rounds=1)  # millions of additions a second
+    elapsed = time.perf_counter() - t0
+    loop_seconds = PROBE_ADDITIONS / (speed * 1e6)
+    assert elapsed / 2 <= loop_seconds <= elapsed  # the loop is the call's time, and no more
