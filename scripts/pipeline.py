@@ -13,6 +13,7 @@ problem for problem (tests/test_performance_paths.py).
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 import shutil
@@ -77,6 +78,14 @@ def _start_worker(layout: Layout, registries: Registries, spill_dir: Optional[Pa
 def check_one(layout: Layout, registries: Registries, path: Path, clock: StageClock, *, want_fragment: bool = True) -> RecordOutcome:
     started = time.time_ns()
     display = layout.rel(path)
+    # The sha256 the cache keeps with the outcome, of bytes read before the check reads them: if
+    # the file changes in between, the entry names older bytes than were checked, and the next
+    # run checks the record again; it can never name bytes that were not checked.
+    try:
+        with open(path, "rb") as fh:
+            record_sha256: Optional[str] = hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        record_sha256 = None  # the check says what is wrong with it
     checked = check_file(layout, registries, path, fast=True, clock=clock, display=display)
     record = checked.record
     seed_file = record.seed.file if record is not None else None
@@ -85,7 +94,8 @@ def check_one(layout: Layout, registries: Registries, path: Path, clock: StageCl
         print_ = (digest, stat_key(st))
     else:
         print_ = seed_print(layout, seed_file) if seed_file is not None else None
-    outcome = RecordOutcome(display, record.article_id if record else None, seed_file, print_, checked.problems, started_ns=started)
+    outcome = RecordOutcome(display, record.article_id if record else None, seed_file, print_, checked.problems, started_ns=started,
+                            record_sha256=record_sha256)
     if checked.article is not None:
         outcome.summary, outcome.fragment = fragment(checked.article, clock, summary_only=not want_fragment)
     return outcome
@@ -203,6 +213,7 @@ def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optio
             outcome = cached.get(display)
             if outcome is None:
                 outcome = next(fresh)
+                digest = digest or outcome.record_sha256  # a record the cache had no entry for
                 if cache and digest:
                     with clock.stage("cache"):
                         cache.store(outcome, digest, file_stat)
