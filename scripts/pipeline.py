@@ -75,9 +75,11 @@ def _start_worker(layout: Layout, registries: Registries, spill_dir: Optional[Pa
     gc.freeze()
 
 
-def check_one(layout: Layout, registries: Registries, path: Path, clock: StageClock, *, want_fragment: bool = True) -> RecordOutcome:
+def check_one(layout: Layout, registries: Registries, path: Path, clock: StageClock, *, want_fragment: bool = True,
+              display: Optional[str] = None) -> RecordOutcome:
+    """`display`: the path as messages name it, when the caller knows it (resolving it took 30 µs)."""
     started = time.time_ns()
-    display = layout.rel(path)
+    display = display or layout.rel(path)
     # The sha256 the cache keeps with the outcome, of bytes read before the check reads them: if
     # the file changes in between, the entry names older bytes than were checked, and the next
     # run checks the record again; it can never name bytes that were not checked.
@@ -101,9 +103,10 @@ def check_one(layout: Layout, registries: Registries, path: Path, clock: StageCl
     return outcome
 
 
-def _work(path: Path) -> tuple[RecordOutcome, dict]:
+def _work(item: tuple[Path, str]) -> tuple[RecordOutcome, dict]:
     clock, spill = _WORKER["clock"], _WORKER["spill"]
-    outcome = check_one(_WORKER["layout"], _WORKER["registries"], path, clock, want_fragment=spill is not None)
+    path, display = item
+    outcome = check_one(_WORKER["layout"], _WORKER["registries"], path, clock, want_fragment=spill is not None, display=display)
     if outcome.fragment is not None:
         fd, spill_path, size = spill
         outcome.fragment = SpilledFragment.write(outcome.fragment, fd, spill_path, size)
@@ -111,21 +114,22 @@ def _work(path: Path) -> tuple[RecordOutcome, dict]:
     return outcome, clock.take()
 
 
-def _outcomes(layout: Layout, registries: Registries, paths: list[Path], workers: int, clock: StageClock,
+def _outcomes(layout: Layout, registries: Registries, items: list[tuple[Path, str]], workers: int, clock: StageClock,
               spill_dir: Optional[Path]) -> Iterator[RecordOutcome]:
-    """Check `paths`, yielding outcomes in the same order; in worker processes when there are
-    many. With `spill_dir` (a build), valid records come with their fragment (in worker
-    processes, written to a spill file there and read back here); without, with none."""
-    if workers <= 1 or len(paths) < PARALLEL_FROM:
-        for path in paths:
-            yield check_one(layout, registries, path, clock, want_fragment=spill_dir is not None)
+    """Check the records (path, display) of `items`, yielding outcomes in the same order; in
+    worker processes when there are many. With `spill_dir` (a build), valid records come with
+    their fragment (in worker processes, written to a spill file there and read back here);
+    without, with none."""
+    if workers <= 1 or len(items) < PARALLEL_FROM:
+        for path, display in items:
+            yield check_one(layout, registries, path, clock, want_fragment=spill_dir is not None, display=display)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     spills: dict[str, int] = {}  # spill file -> fd, opened as each first comes back
     try:
-        with context.Pool(min(workers, len(paths)), initializer=_start_worker, initargs=(layout, registries, spill_dir)) as pool:
-            for outcome, share in pool.imap(_work, paths, chunksize=CHUNK):
+        with context.Pool(min(workers, len(items)), initializer=_start_worker, initargs=(layout, registries, spill_dir)) as pool:
+            for outcome, share in pool.imap(_work, items, chunksize=CHUNK):
                 clock.add(share)
                 if outcome.fragment is not None:
                     spilled = outcome.fragment
@@ -200,7 +204,7 @@ def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optio
                 hit = None  # a build needs the fragment too: made again by the workers, with the others
             if hit is not None:
                 cached[display] = hit
-    misses = [p for p, d in zip(files, displays) if d not in cached]
+    misses = [(p, d) for p, d in zip(files, displays) if d not in cached]
     own_spill = None
     if on_fragment is not None and spill_dir is None:
         layout.build_dir.mkdir(parents=True, exist_ok=True)
@@ -237,7 +241,7 @@ def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optio
                     with clock.stage("cache"):
                         frag = cache.fragment(display)
                 if frag is None:  # the cache lost it: make it again
-                    frag = check_one(layout, registries, path, clock).fragment
+                    frag = check_one(layout, registries, path, clock, display=display).fragment
                 on_fragment(display, frag)
         if cache and only is None:
             cache.forget_except(set(displays))
