@@ -161,15 +161,15 @@ def json_fragment(doc: dict, floats: Optional[list] = None) -> bytes:
     indent=2) writes there, made with orjson (json's indenting encoder is pure Python, ~40x
     slower). `floats`, when given, are all the floats `doc` holds (else the whole document is
     searched)."""
+    # The document is dumped as a one-item list and the list's "[\n" and "\n]" cut off: what is
+    # left is the item indented as inside the list, with no pass over the bytes to indent them.
     try:
         alike = _floats_print_alike(doc) if floats is None else all(_floats_print_alike(v) for v in floats)
         if alike:
-            data = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
-        else:
-            data = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+            return orjson.dumps([doc], option=orjson.OPT_INDENT_2)[2:-2]
     except (TypeError, orjson.JSONEncodeError):  # integers beyond 64 bits, lone surrogates
-        data = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
-    return b"  " + data.replace(b"\n", b"\n  ")  # strings hold no raw line breaks: json escapes them
+        pass
+    return json.dumps([doc], ensure_ascii=False, indent=2).encode("utf-8")[2:-2]
 
 
 @dataclass
