@@ -254,13 +254,15 @@ def tablecheck(root) -> None:
 @click.option("--requests", type=click.IntRange(5), default=30, show_default=True, help="Requests per Datasette page.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic corpus.")
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Where corpora and results go (default: build/bench).")
-def bench(largest, requests, seed, out) -> None:
+@click.option("--repeat", type=click.IntRange(1), default=1, show_default=True,
+              help="Cold builds and databases per size; the run with the median cold full build is reported.")
+def bench(largest, requests, seed, out, repeat) -> None:
     """Benchmark validate, build, the database and Datasette on synthetic corpora of 100, 1,000
     (and with --max 10000, 10,000) articles; print the figures and write build/bench/results.json.
 
-    Example: python -m scripts bench --max 10000
+    Example: python -m scripts bench --max 10000 --repeat 3
     """
     from .bench import SIZES, main as run
 
     sizes = [n for n in SIZES if n <= largest]
-    run(sizes, out_dir=Path(out).resolve() if out else ROOT / "build" / "bench", seed=seed, requests=requests)
+    run(sizes, out_dir=Path(out).resolve() if out else ROOT / "build" / "bench", seed=seed, requests=requests, repeat=repeat)
