@@ -28,7 +28,7 @@ from .sentences import unaccounted
 from .spans import Miss, Span, resolve
 from .stageclock import NO_CLOCK, StageClock
 from .yamlfast import fast_load
-from .yamlio import MAX_BYTES, Loaded, YamlError, decode_text, dotted, load, read_text
+from .yamlio import Loaded, YamlError, decode_text, dotted, load, read_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -232,8 +232,6 @@ class RecordChecker:
         # named by their capture (not their text hash) and are kept unchanged; `new` names new
         # seeds by sha256. The full sha256 in the record is what pins the text.
         try:
-            if len(raw) > MAX_BYTES:
-                raise YamlError(Problem(name, 0, "", "file-too-large", f"{len(raw):,} bytes; the limit is {MAX_BYTES:,}"))
             text = decode_text(raw, f"seeds/{name}")
         except YamlError as exc:
             p = exc.problem

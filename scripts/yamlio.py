@@ -68,19 +68,31 @@ _STR_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
 _SEQ_TAG, _MAP_TAG = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
-def read_text(path: Path, display: str, *, what: str = "file") -> str:
-    """Bytes → str with the checks every input file shares (size, BOM, UTF-8)."""
+def read_bytes(path: Path, display: str, *, what: str = "file") -> bytes:
+    """The file's bytes, after checking its size (a file over MAX_BYTES is not read at all)."""
+    code = "seed-missing" if what == "seed" else "yaml-syntax"
     try:
         size = path.stat().st_size
-    except OSError as exc:
-        raise YamlError(Problem(display, 0, "", "seed-missing" if what == "seed" else "yaml-syntax", f"cannot read: {exc.strerror}"))
-    if size > MAX_BYTES:
-        raise YamlError(Problem(display, 0, "", "file-too-large", f"{size:,} bytes; the limit is {MAX_BYTES:,}"))
-    return decode_text(path.read_bytes(), display)
+        if size > MAX_BYTES:
+            raise YamlError(_too_large(display, size))
+        return path.read_bytes()
+    except OSError as exc:  # gone, unreadable, or a folder
+        raise YamlError(Problem(display, 0, "", code, f"cannot read: {exc.strerror}"))
+
+
+def read_text(path: Path, display: str, *, what: str = "file") -> str:
+    """Bytes → str with the checks every input file shares (size, BOM, UTF-8)."""
+    return decode_text(read_bytes(path, display, what=what), display)
+
+
+def _too_large(display: str, size: int) -> Problem:
+    return Problem(display, 0, "", "file-too-large", f"{size:,} bytes; the limit is {MAX_BYTES:,}")
 
 
 def decode_text(raw: bytes, display: str) -> str:
-    """The UTF-8 text of bytes already read (and found within MAX_BYTES), or a located problem."""
+    """The UTF-8 text of bytes already read, or a located problem (too large, BOM, not UTF-8)."""
+    if len(raw) > MAX_BYTES:
+        raise YamlError(_too_large(display, len(raw)))
     if raw.startswith(b"\xef\xbb\xbf"):
         raise YamlError(Problem(display, 1, "", "bom", "starts with a UTF-8 byte order mark"))
     try:

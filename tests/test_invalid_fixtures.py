@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts import pipeline
 from scripts.codes import CODES
 from scripts.docs import fixture_target
 from scripts.validate import validate
@@ -68,6 +69,13 @@ def test_oversized_record(fixture_project):
     problems = validate(fixture_project).problems
     assert [p.code for p in problems] == ["file-too-large"]
     assert problems[0].file == "dataset/records/900.yaml"
+
+
+def test_a_folder_named_like_a_record_is_a_located_problem(fixture_project):
+    (fixture_project.records / "901.yaml").mkdir()
+    for problems in (validate(fixture_project).problems, pipeline.run(fixture_project).problems):
+        assert [(p.code, p.file) for p in problems] == [("yaml-syntax", "dataset/records/901.yaml")]
+        assert "cannot read" in problems[0].message
 
 
 def test_changed_seed_fails_validation(real_copy):
