@@ -32,6 +32,7 @@ from .problems import Problem
 from .recordcache import RecordCache, RecordOutcome, environment_key, seed_print, stat_key
 from .stageclock import NO_CLOCK, StageClock
 from .validate import Registries, check_file, duplicate_problem, load_registries, parse
+from .yamlio import YamlError, read_bytes
 
 # Below this many records to check, starting worker processes costs more than it saves.
 PARALLEL_FROM = 48
@@ -80,15 +81,13 @@ def check_one(layout: Layout, registries: Registries, path: Path, clock: StageCl
     """`display`: the path as messages name it, when the caller knows it (resolving it took 30 µs)."""
     started = time.time_ns()
     display = display or layout.rel(path)
-    # The sha256 the cache keeps with the outcome, of bytes read before the check reads them: if
-    # the file changes in between, the entry names older bytes than were checked, and the next
-    # run checks the record again; it can never name bytes that were not checked.
+    # The record is read once: the check parses the very bytes whose sha256 the cache keeps.
     try:
-        with open(path, "rb") as fh:
-            record_sha256: Optional[str] = hashlib.sha256(fh.read()).hexdigest()
-    except OSError:
-        record_sha256 = None  # the check says what is wrong with it
-    checked = check_file(layout, registries, path, fast=True, clock=clock, display=display)
+        raw: Optional[bytes] = read_bytes(path, display)
+    except YamlError:
+        raw = None  # the check reads it again and says what is wrong with it
+    record_sha256 = hashlib.sha256(raw).hexdigest() if raw is not None else None
+    checked = check_file(layout, registries, path, fast=True, clock=clock, display=display, raw=raw)
     record = checked.record
     seed_file = record.seed.file if record is not None else None
     if checked.seed_seen is not None:  # the print of the very bytes checked, stat taken before the read

@@ -144,7 +144,7 @@ class RecordOutcome:
     summary: Optional[ArticleSummary] = None
     fragment: Optional[Fragment] = None
     started_ns: int = 0  # when the check began: a file changed later than a second before is read again
-    record_sha256: Optional[str] = None  # of the record's bytes, read before the check read them (not kept in the blob)
+    record_sha256: Optional[str] = None  # of the record's bytes the check read (not kept in the blob)
 
     def outcome_blob(self) -> bytes:
         return orjson.dumps({

@@ -28,7 +28,7 @@ from .sentences import unaccounted
 from .spans import Miss, Span, resolve
 from .stageclock import NO_CLOCK, StageClock
 from .yamlfast import fast_load
-from .yamlio import Loaded, YamlError, decode_text, dotted, load, read_text
+from .yamlio import Loaded, YamlError, decode_text, dotted, loads, read_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -99,18 +99,22 @@ def model_problems(exc: ValidationError, loaded: Loaded, display: str) -> list[P
 
 
 def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = False,
-          clock: StageClock = NO_CLOCK) -> tuple[Optional[BaseModel], Optional[Loaded], list[Problem]]:
+          clock: StageClock = NO_CLOCK, raw: Optional[bytes] = None) -> tuple[Optional[BaseModel], Optional[Loaded], list[Problem]]:
     """The file as `model`, its values with their lines, and the problems that stop it parsing.
 
     With `fast`, a file in canonical form is read by the fast reader, which keeps no lines, and
     the model is returned only if it validates; anything else is read again by the full reader,
     so problems always come with their lines. A caller that finds problems later, where lines
-    are needed, parses again without `fast`.
+    are needed, parses again without `fast`. `raw`: the file's bytes, when the caller has read
+    them (the record cache keeps the sha256 of exactly the bytes checked).
     """
+    def text() -> str:
+        return read_text(path, display) if raw is None else decode_text(raw, display)
+
     if fast:
         with clock.stage("parse", 1):
             try:
-                data = fast_load(read_text(path, display))
+                data = fast_load(text())
             except YamlError:
                 data = None
         if data is not None:
@@ -121,7 +125,7 @@ def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = Fals
                     pass
     with clock.stage("parse (full reader)", 1):
         try:
-            loaded = load(path, display)
+            loaded = loads(text(), display)
         except YamlError as exc:
             return None, None, [exc.problem]
     with clock.stage("validate", 0 if fast else 1):
@@ -475,18 +479,19 @@ class Checked:
 
 
 def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool = False, clock: StageClock = NO_CLOCK,
-               display: Optional[str] = None) -> Checked:
+               display: Optional[str] = None, raw: Optional[bytes] = None) -> Checked:
     """Parse and check one record. With `fast`, a record with any problem is read and checked
     again with the full reader, so its problems are exactly those `validate` reports.
-    `display`: the path as messages name it, `layout.rel(path)` (found here if not given)."""
+    `display`: the path as messages name it, `layout.rel(path)` (found here if not given);
+    `raw`: the record's bytes, when the caller has read them."""
     display = display or layout.rel(path)
-    record, loaded, problems = parse(Record, path, display, fast=fast, clock=clock)
+    record, loaded, problems = parse(Record, path, display, fast=fast, clock=clock, raw=raw)
     if record is None:
         return Checked(None, loaded, None, problems)
     checker = RecordChecker(layout, registries, record, loaded, path, clock, display)
     article = checker.check()
     if checker.problems and fast:
-        return check_file(layout, registries, path, clock=clock, display=display)
+        return check_file(layout, registries, path, clock=clock, display=display, raw=raw)
     return Checked(record, loaded, article if not checker.problems else None, checker.problems, checker.seed_seen)
 
 

@@ -102,11 +102,6 @@ def decode_text(raw: bytes, display: str) -> str:
         raise YamlError(Problem(display, line, "", "not-utf8", f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8"))
 
 
-def load(path: Path, display: str) -> Loaded:
-    text = read_text(path, display)
-    return loads(text, display)
-
-
 def loads(text: str, display: str) -> Loaded:
     try:
         node = _Y.compose(text)
