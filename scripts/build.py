@@ -148,20 +148,18 @@ def _codebook_tables(run: CheckRun, registry_tables: dict[str, list[dict]]) -> d
     return tables
 
 
-def stage(layout: Layout, staging: Path, *, workers: Optional[int] = None, clock: StageClock = NO_CLOCK,
-          keep_fragments: bool = False) -> CheckRun:
+def stage(layout: Layout, staging: Path, *, workers: Optional[int] = None, clock: StageClock = NO_CLOCK) -> CheckRun:
     """Check every record and write every published file under `staging`, mirroring the project
     layout. Returns the check; its problems (if any) mean the staged files must not be published.
-    With `keep_fragments`, the record cache is told where each fragment was written (the files are
-    then published, or kept in build/cache/store/, by `build`)."""
+    The check carries where each fragment was written (`kept`), which `build` tells the record
+    cache once the files are published, or kept in build/cache/store/."""
     from . import codebook, jsonschema
     from .package import descriptor
 
     writer = PackageWriter(staging, clock)
     try:
         run = pipeline.run(layout, on_fragment=writer.add, workers=workers, clock=clock)
-        if keep_fragments:
-            run.kept = (writer.part_files(), writer.placed)
+        run.kept = (writer.part_files(), writer.placed)
         if not run.ok:
             return run
         claims = [{"article_id": a.article_id, "proposition_id": p, "stance": s} for a in run.articles for p, s in a.stances]
@@ -226,7 +224,7 @@ def build(layout: Layout, *, before_publish: Callable[[Path], None] | None = Non
     staging = _staging_dir(layout)
     result = None
     try:
-        result = stage(layout, staging, workers=workers, clock=clock, keep_fragments=True)
+        result = stage(layout, staging, workers=workers, clock=clock)
         if not result.ok:
             with clock.stage("cache"):
                 _keep_fragments(layout, staging, result, published=False)

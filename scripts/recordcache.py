@@ -220,7 +220,7 @@ class RecordCache:
         except OSError:
             return None, None, None  # the check says what is wrong with it
         key = stat_key(st)
-        if entry is None or entry[0] != digest or self.conn is None:
+        if entry[0] != digest or self.conn is None:
             return None, digest, key
         _, _, seed_file, seed_fp, seed_stat, written_ns, blob, _ = entry
         if seed_file is not None and seed_print(layout, seed_file, (seed_fp, seed_stat, written_ns))[0] != seed_fp:
