@@ -327,13 +327,7 @@ class RecordChecker:
                 self.problem((section, i, "id"), "id-prefix-mismatch", f"id {item.id!r} does not belong to article {rec.article_id}")
             if full in spans:
                 self.problem((section, i, "id"), "duplicate-id", f"id {full!r} is used twice in this record")
-            # The usual case inline (a quote found exactly once in the body); resolve() for the rest.
-            quote = item.quote
-            first = text.find(quote, body.start, body.end) if item.occurrence is None else -1
-            if first != -1 and text.find(quote, first + 1, body.end) == -1:
-                span = Span(first, first + len(quote))
-            else:
-                span = self.span((section, i), item, text, body, "body")
+            span = self.span((section, i), item, text, body, "body")
             if span:
                 spans.setdefault(full, span)
                 self.coverage.append(span)
