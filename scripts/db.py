@@ -26,6 +26,11 @@ import sqlite_utils
 
 from schema.tables import TABLES
 
+try:  # SQLite with extensions, among them vsv, a CSV reader in C (scripts/db.py, READERS)
+    import sqlean
+except ImportError:  # a platform sqlean.py has no wheel for: the csv module reads the tables
+    sqlean = None
+
 from .layout import Layout
 
 # Datasette names a database after its file, so this is also the first part of every URL (/dataset/claims).
@@ -34,6 +39,17 @@ SEEDS = "seeds"
 # Full-text search (FTS5, Porter stemming so "agree" finds "agreed"): the columns people search in.
 FULL_TEXT: dict[str, tuple[str, ...]] = {"articles": ("title",), "claims": ("statement", "quote"), SEEDS: ("text",)}
 _FACETS = {model.TABLE.name: model.TABLE.facets for model in TABLES}
+
+# How the CSVs are read into SQLite. "reference" converts every cell in Python and locates every
+# problem; the quick readers load a table that reads cleanly and hand anything else to it:
+# "csv" passes csv.reader's rows to SQLite, which converts the cells; "vsv" has SQLite read
+# the file itself (sqlean.py's vsv extension), with no Python per row: about 3x less time than
+# "csv" for the 10,000-article package. Every reader gives the same database (tests/test_db.py).
+READERS = ("vsv", "csv", "reference") if sqlean is not None else ("csv", "reference")
+READER = READERS[0]
+# A quick reader's SQL errors: those of the stdlib's sqlite3 and of sqlean's copy of it.
+_SQL_ERRORS = (sqlite3.Error,) + ((sqlean.Error,) if sqlean is not None else ())
+_INTEGRITY_ERRORS = (sqlite3.IntegrityError,) + ((sqlean.IntegrityError,) if sqlean is not None else ())
 _SQL_TYPES: dict[str, type] = {"string": str, "integer": int, "number": float, "boolean": int, "date": str}
 
 
@@ -184,8 +200,8 @@ def _insert(conn: sqlite3.Connection, table: str, columns: list[str], rows: Iter
 _STORED_AS = {"integer": ("integer",), "number": ("real",), "boolean": ("integer",)}
 
 
-def _cell_sql(n: int, field: dict) -> str:
-    """SQL that reads the n-th cell's text exactly as `read_table` reads it, or leaves it text
+def _cell_sql(x: str, field: dict) -> str:
+    """SQL that reads the cell's text `x` (a parameter or a column) exactly as `read_table` reads it, or leaves it text
     (which the check after the load sends to `read_table`): an empty cell is NULL; booleans go by
     the schema's values; integers are converted by the column's affinity, but only texts of
     digits and signs, which SQLite reads as Python's int() does ("1.0" or "1e3" stay text);
@@ -195,12 +211,12 @@ def _cell_sql(n: int, field: dict) -> str:
     if kind == "boolean":
         whens = " ".join([f"WHEN {_quote(v)} THEN 1" for v in field.get("trueValues", ["true"])]
                          + [f"WHEN {_quote(v)} THEN 0" for v in field.get("falseValues", ["false"])])
-        return f"CASE ?{n} {whens} ELSE NULLIF(?{n}, '') END"
+        return f"CASE {x} {whens} ELSE NULLIF({x}, '') END"
     if kind == "integer":
-        return f"CASE WHEN ?{n} = '' THEN NULL WHEN ?{n} GLOB '*[^0-9+-]*' THEN 'not an integer: ' || ?{n} ELSE ?{n} END"
+        return f"CASE WHEN {x} = '' THEN NULL WHEN {x} GLOB '*[^0-9+-]*' THEN 'not an integer: ' || {x} ELSE {x} END"
     if kind == "number":
-        return f"CASE WHEN ?{n} = '' THEN NULL ELSE package_number(?{n}) END"
-    return f"NULLIF(?{n}, '')"
+        return f"CASE WHEN {x} = '' THEN NULL ELSE package_number({x}) END"
+    return f"NULLIF({x}, '')"
 
 
 def _number_or_text(text: str):
@@ -228,7 +244,7 @@ def _insert_text(conn: sqlite3.Connection, layout: Layout, resource: dict) -> in
     table = resource["name"]
     path = layout.root / resource["path"]
     names = ", ".join(f"[{f['name']}]" for f in fields)
-    cells = ", ".join(_cell_sql(n, f) for n, f in enumerate(fields, 1))
+    cells = ", ".join(_cell_sql(f"?{n}", f) for n, f in enumerate(fields, 1))
     conn.create_function("package_number", 1, _number_or_text, deterministic=True)
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
@@ -236,18 +252,74 @@ def _insert_text(conn: sqlite3.Connection, layout: Layout, resource: dict) -> in
             return None
         try:
             count = conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({cells})", reader).rowcount
-        except (sqlite3.ProgrammingError, sqlite3.IntegrityError, csv.Error):
+        except (*_SQL_ERRORS, csv.Error):
             conn.execute(f"DELETE FROM [{table}]")
             return None
-    for f in fields:
-        stored = _STORED_AS.get(f["type"])
-        if stored is None:
-            continue
-        kinds = ", ".join(_quote(k) for k in (*stored, "null"))
-        if conn.execute(f"SELECT 1 FROM [{table}] WHERE typeof([{f['name']}]) NOT IN ({kinds}) LIMIT 1").fetchone():
+    return count if _typed_as_declared(conn, table, fields) else None
+
+
+def _typed_as_declared(conn: sqlite3.Connection, table: str, fields: list[dict]) -> bool:
+    """Whether every number, integer and boolean cell a quick reader loaded is stored as one (a
+    cell left as text, such as "1.0" in an integer column, sends the table to the reference
+    reader, which says where it is); if not, the table is emptied."""
+    # One pass over the table for all its typed columns (one per column cost 1 s at 10,000 articles).
+    wrong = [f"typeof([{f['name']}]) NOT IN ({', '.join(_quote(k) for k in (*_STORED_AS[f['type']], 'null'))})"
+             for f in fields if f["type"] in _STORED_AS]
+    if wrong and conn.execute(f"SELECT 1 FROM [{table}] WHERE {' OR '.join(wrong)} LIMIT 1").fetchone():
+        conn.execute(f"DELETE FROM [{table}]")
+        return False
+    return True
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return next(csv.reader(fh), [])
+
+
+def _ragged_row() -> None:
+    raise ValueError("a row with too many or too few cells")
+
+
+def _insert_vsv(conn, layout: Layout, resource: dict) -> int | None:
+    """Load a CSV with no Python per row: SQLite reads the file through sqlean's vsv virtual
+    table and converts the cells with the same SQL as `_insert_text`. None, as there, for
+    anything out of the ordinary, and the reference reader loads the table and locates it.
+
+    vsv pads a short row with NULLs and drops the cells of a long one, so it is asked for one
+    column more than the schema has: a row is ragged exactly when that column is not NULL or
+    the schema's last one is (an empty cell reads as '', never NULL), and such a row stops the
+    load. The files are the ones datapackage.json pins by sha256 (`_check_file`), which the
+    build wrote with csv.writer; text that is not RFC 4180 (a quote inside an unquoted cell) may
+    be read differently from csv.reader, but a published table never holds any."""
+    schema = resource["schema"]
+    fields = schema["fields"]
+    names = [f["name"] for f in fields]
+    path = layout.root / resource["path"]
+    if schema.get("missingValues", [""]) != [""] or not resource.get("hash") or "'" in str(path) or _header(path) != names:
+        return None  # vsv is not told a file name holding a quote
+    table = resource["name"]
+    source = f"temp.[csv {table}]"
+    conn.create_function("package_number", 1, _number_or_text, deterministic=True)
+    conn.create_function("ragged_row", 0, _ragged_row)
+    conn.execute(f"CREATE VIRTUAL TABLE {source} USING vsv(filename={_quote(str(path))}, header=yes, "
+                 f"columns={len(names) + 1}, validatetext=yes)")
+    try:
+        extra = conn.execute(f"SELECT name FROM pragma_table_info('csv {table}', 'temp') WHERE cid = ?", (len(names),)).fetchone()[0]
+        ragged = f"[{extra}] IS NOT NULL OR [{names[-1]}] IS NULL"
+        cells = [_cell_sql(f"[{f['name']}]", f) for f in fields]
+        cells[0] = f"CASE WHEN {ragged} THEN ragged_row() ELSE {cells[0]} END"
+        columns = ", ".join(f"[{n}]" for n in names)
+        try:
+            count = conn.execute(f"INSERT INTO [{table}] ({columns}) SELECT {', '.join(cells)} FROM {source}").rowcount
+        except _SQL_ERRORS:  # a ragged row, text that is not UTF-8, a key twice, a required cell empty
             conn.execute(f"DELETE FROM [{table}]")
             return None
-    return count
+    finally:
+        conn.execute(f"DROP TABLE {source}")
+    return count if _typed_as_declared(conn, table, fields) else None
+
+
+_QUICK = {"vsv": _insert_vsv, "csv": _insert_text}
 
 
 def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
@@ -255,15 +327,15 @@ def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
             for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()]
 
 
-def _load_table(conn: sqlite3.Connection, layout: Layout, resource: dict, fast: bool) -> int:
-    """Load one CSV (the quick way when `fast` and the table allows it); PackageError if it cannot."""
+def _load_table(conn: sqlite3.Connection, layout: Layout, resource: dict, reader: str) -> int:
+    """Load one CSV (with a quick `reader` when the table allows it); PackageError if it cannot."""
     _check_file(layout, resource)
-    loaded = _insert_text(conn, layout, resource) if fast else None
+    loaded = _QUICK[reader](conn, layout, resource) if reader in _QUICK else None
     if loaded is None:
         problems: list[str] = []
         try:
             loaded = _insert(conn, resource["name"], [f["name"] for f in resource["schema"]["fields"]], read_table(layout, resource, problems))
-        except sqlite3.IntegrityError as exc:  # a primary key twice, a required cell empty
+        except _INTEGRITY_ERRORS as exc:  # a primary key twice, a required cell empty
             problems.append(f"{layout.rel(layout.root / resource['path'])}: {exc}")
         if problems:
             raise PackageError(problems)
@@ -276,7 +348,7 @@ def _create_seeds(db: sqlite_utils.Database, *, with_foreign_keys: bool = True) 
                      not_null=["seed_file", "sha256", "text"])
 
 
-def _load_tables(conn: sqlite3.Connection, layout: Layout, resources: list[dict], fast: bool) -> tuple[dict[str, int], Optional[tuple[str, list[str]]]]:
+def _load_tables(conn: sqlite3.Connection, layout: Layout, resources: list[dict], reader: str) -> tuple[dict[str, int], Optional[tuple[str, list[str]]]]:
     """Load `resources` in order, in one transaction, stopping at the first that cannot be, and
     after the articles table the seed texts it names: (rows per table, (the table that could
     not be loaded, its problems) or None)."""
@@ -284,7 +356,7 @@ def _load_tables(conn: sqlite3.Connection, layout: Layout, resources: list[dict]
     with conn:
         for resource in resources:
             try:
-                counts[resource["name"]] = _load_table(conn, layout, resource, fast)
+                counts[resource["name"]] = _load_table(conn, layout, resource, reader)
             except PackageError as exc:
                 return counts, (resource["name"], exc.problems)
         articles = next((r for r in resources if r["name"] == "articles"), None)
@@ -298,9 +370,9 @@ def _load_tables(conn: sqlite3.Connection, layout: Layout, resources: list[dict]
     return counts, None
 
 
-def _load_apart(layout: Layout, resources: list[dict], path: str, fast: bool):
+def _load_apart(layout: Layout, resources: list[dict], path: str, reader: str):
     """In a second process: `resources` loaded into a scratch database of their own."""
-    conn = sqlite3.connect(path)
+    conn = connect(path, reader)
     try:
         _scratch_pragmas(conn)
         db = sqlite_utils.Database(conn)
@@ -308,7 +380,7 @@ def _load_apart(layout: Layout, resources: list[dict], path: str, fast: bool):
             _create(db, resource, with_foreign_keys=False)  # the tables they point at are not here
         if any(r["name"] == "articles" for r in resources):
             _create_seeds(db, with_foreign_keys=False)
-        return _load_tables(conn, layout, resources, fast)
+        return _load_tables(conn, layout, resources, reader)
     finally:
         conn.close()
 
@@ -319,11 +391,13 @@ def _load_apart(layout: Layout, resources: list[dict], path: str, fast: bool):
 # is always loaded by the process that makes it.
 INDEXED_EARLY = tuple(dict.fromkeys("articles" if table == SEEDS else table for table in FULL_TEXT))
 
-# What loading costs, fitted on the 10,000-article benchmark package (per-table load times of
-# 0.4 to 2 s were within 10% of it): 2 µs a row, 25 ms a MB of CSV, 1.3 µs a number cell (read
-# through Python's float()), 12.5 ms a MB of seed text; full-text indexing 20 ms a MB of seed
-# text, and the claims' indexes 0.6 times their load.
-_ROW_S, _CSV_MB_S, _NUMBER_S, _SEED_MB_S, _SEED_FTS_MB_S, _CLAIMS_INDEX = 2e-6, 0.025, 1.3e-6, 0.0125, 0.020, 0.6
+# What loading costs, per reader, fitted on the 10,000-article benchmark package: seconds a row,
+# a MB of CSV, a number cell (read through Python's float()), a MB of seed text (read in
+# Python by every reader) and a MB of seed text full-text indexed, and the claims' full-text
+# and other indexes as a share of their load. For csv.reader (per-table load times of 0.4 to 2 s
+# were within 10% of it): 2 µs, 25 ms, 1.3 µs, 12.5 ms, 20 ms, 0.6. vsv reads the CSV in C, so
+# the full-text indexes, which cost what they did, are a larger share of the first process's work.
+_COSTS = {"csv": (2e-6, 0.025, 1.3e-6, 0.0125, 0.020, 0.6), "vsv": (1.7e-6, 0.033, 0.5e-6, 0.0125, 0.045, 1.2)}
 
 
 def _rows_about(path: Path, size: int) -> int:
@@ -333,7 +407,7 @@ def _rows_about(path: Path, size: int) -> int:
     return size * max(head.count(b"\n"), 1) // max(len(head), 1)
 
 
-def _work(layout: Layout, resource: dict) -> float:
+def _work(layout: Layout, resource: dict, reader: str = READER) -> float:
     """About how many seconds loading the table takes (and, for the tables INDEXED_EARLY, indexing
     them), to share the tables between two processes: its rows, its bytes, its number cells and,
     for the articles table, its seed texts, which are loaded with it."""
@@ -343,12 +417,13 @@ def _work(layout: Layout, resource: dict) -> float:
     size = path.stat().st_size
     rows = _rows_about(path, size)
     numbers = sum(f["type"] == "number" for f in resource["schema"]["fields"])
-    work = rows * (_ROW_S + numbers * _NUMBER_S) + size / 1e6 * _CSV_MB_S
+    row_s, csv_mb_s, number_s, seed_mb_s, seed_fts_mb_s, claims_index = _COSTS.get(reader, _COSTS["csv"])
+    work = rows * (row_s + numbers * number_s) + size / 1e6 * csv_mb_s
     if resource["name"] == "claims":
-        work *= 1 + _CLAIMS_INDEX
+        work *= 1 + claims_index
     if resource["name"] == "articles" and layout.seeds.is_dir():
         seeds = sum(p.stat().st_size for p in layout.seeds.iterdir() if p.suffix == ".txt")
-        work += seeds / 1e6 * (_SEED_MB_S + _SEED_FTS_MB_S)
+        work += seeds / 1e6 * (seed_mb_s + seed_fts_mb_s)
     return work
 
 
@@ -379,10 +454,10 @@ def _index_tables(db: sqlite_utils.Database, resources: list[dict], *, early: bo
 PARALLEL_FROM_SECONDS = 0.4
 
 
-def load(db: sqlite_utils.Database, layout: Layout, package: dict, *, fast: bool = True,
+def load(db: sqlite_utils.Database, layout: Layout, package: dict, *, reader: str = READER,
          parallel_from: float = PARALLEL_FROM_SECONDS) -> dict[str, int]:
     """Create every table, load every row, then index and full-text index them.
-    `fast=False` loads every table with the reference reader (tests compare the two).
+    `reader` (READERS): how the CSVs are read; `db` must be a connection of `connect(..., reader)`.
 
     Reading CSV and seed files is most of the cost (Python's csv module reads about 55 MB/s), so
     a large package is read by two processes: about half of the bytes (a set of tables; the
@@ -396,14 +471,14 @@ def load(db: sqlite_utils.Database, layout: Layout, package: dict, *, fast: bool
     for resource in resources:
         _create(db, resource)
     _create_seeds(db)
-    sizes = {r["name"]: _work(layout, r) for r in resources}
+    sizes = {r["name"]: _work(layout, r, reader) for r in resources}
     here, apart = _halves(sizes, resources) if sum(sizes.values()) >= parallel_from else (resources, [])
     order = [r["name"] for r in resources] + [SEEDS]
     scratch = Path(db.conn.execute("PRAGMA database_list").fetchone()[2] + ".apart")
     try:
         with _second_process(bool(apart)) as pool:
-            pending = pool.submit(_load_apart, layout, apart, str(scratch), fast) if apart else None
-            counts, failed = _load_tables(db.conn, layout, here, fast)
+            pending = pool.submit(_load_apart, layout, apart, str(scratch), reader) if apart else None
+            counts, failed = _load_tables(db.conn, layout, here, reader)
             if failed is None:  # while the second process loads the other tables
                 _index_tables(db, resources, early=True)
             counts_apart, failed_apart = pending.result() if pending else ({}, None)
@@ -438,6 +513,16 @@ def _second_process(wanted: bool):
         yield pool
 
 
+def connect(path, reader: str):
+    """A connection for building the database: sqlean's for the vsv reader (the stdlib's sqlite3
+    cannot load extensions here), with vsv enabled; the stdlib's otherwise. The file is an
+    ordinary SQLite database either way, which Datasette reads with the stdlib."""
+    if reader != "vsv":
+        return sqlite3.connect(path)
+    sqlean.extensions.enable("vsv")
+    return sqlean.connect(str(path))
+
+
 def _scratch_pragmas(conn: sqlite3.Connection) -> None:
     # A scratch file that is thrown away on failure needs no journal or fsync.
     conn.execute("PRAGMA journal_mode = OFF")
@@ -456,10 +541,12 @@ def _replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
             os.unlink(tmp)
 
 
-def build_db(layout: Layout, out_dir: Path | None = None, *, fast: bool = True,
+def build_db(layout: Layout, out_dir: Path | None = None, *, reader: str = READER,
              parallel_from: float = PARALLEL_FROM_SECONDS) -> DbOutcome:
     """Write <out_dir>/dataset.db and the Datasette metadata beside it (out_dir defaults to build/).
-    `fast=False` reads every CSV with the reference reader (see `load`)."""
+    `reader`: how the CSVs are read (READERS; the default is the quickest there is)."""
+    if reader not in READERS:
+        raise ValueError(f"reader {reader!r} is not one of {READERS}")
     from .datasette_metadata import metadata  # imported here: it uses this module's names
 
     t0 = time.perf_counter()
@@ -469,12 +556,12 @@ def build_db(layout: Layout, out_dir: Path | None = None, *, fast: bool = True,
     counts: dict[str, int] = {}
 
     def write_db(tmp: Path) -> None:
-        conn = sqlite3.connect(tmp)
+        conn = connect(tmp, reader)
         try:
             _scratch_pragmas(conn)
             # A second thread for sorting when the indexes are created.
             conn.execute("PRAGMA threads = 2")
-            counts.update(load(sqlite_utils.Database(conn), layout, package, fast=fast, parallel_from=parallel_from))
+            counts.update(load(sqlite_utils.Database(conn), layout, package, reader=reader, parallel_from=parallel_from))
         finally:
             conn.close()
 

@@ -6,15 +6,19 @@ import json
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from schema.tables import TABLES
 from scripts.build import build
 from scripts.canned_queries import QUERIES
 from scripts.datasette_metadata import metadata
-from scripts.db import DATABASE, FULL_TEXT, SEEDS, PackageError, build_db, read_package, table_resources
+from scripts import db as db_module
+from scripts.db import DATABASE, FULL_TEXT, READERS, SEEDS, PackageError, build_db, read_package, table_resources
 
 from .conftest import cli
 
+QUICK_READERS = [r for r in READERS if r != "reference"]
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "FLOAT", "boolean": "INTEGER", "date": "TEXT"}
 
 
@@ -120,16 +124,40 @@ def test_rebuilding_gives_the_same_database(layout, built, tmp_path):
     assert again.files.metadata.read_text() == built.files.metadata.read_text()
 
 
-def test_the_quick_loader_gives_the_reference_loaders_database(layout, built, tmp_path):
-    """CSV rows handed straight to SQLite (cells converted in SQL) load the same database, value
-    for value and type for type, as converting every cell in Python."""
-    reference = build_db(layout, tmp_path, fast=False)
+def test_the_default_reader_is_sqlites_own_where_sqlean_is_installed():
+    # requirements.lock pins sqlean.py, so every supported install reads CSV in C.
+    assert READERS[0] == db_module.READER == "vsv"
+
+
+@pytest.mark.parametrize("reader", QUICK_READERS)
+def test_a_quick_reader_gives_the_reference_readers_database(layout, tmp_path, reader):
+    """CSV read by SQLite itself (vsv) or csv.reader's rows handed straight to SQLite (cells
+    converted in SQL) load the same database, value for value and type for type, as converting
+    every cell in Python."""
+    quick = build_db(layout, tmp_path / "quick", reader=reader)
+    reference = build_db(layout, tmp_path / "reference", reader="reference")
     dump = lambda path: list(sqlite3.connect(path).iterdump())  # noqa: E731
-    assert dump(built.files.db) == dump(reference.files.db)
-    conn = sqlite3.connect(built.files.db)
+    assert dump(quick.files.db) == dump(reference.files.db)
+    conn = sqlite3.connect(quick.files.db)
     assert conn.execute("select typeof(start), typeof(hedged), typeof(note) from claims where claim_id = '004-c01'").fetchone() == (
         "integer", "integer", "null")  # an empty cell is NULL, never ''
     assert {r[0] for r in conn.execute("select typeof(value_min) from figures")} == {"real", "null"}
+
+
+@pytest.mark.parametrize("reader", QUICK_READERS)
+def test_a_quick_reader_loads_the_published_tables_without_the_reference_reader(layout, tmp_path, monkeypatch, reader):
+    """The quick path is the one taken for a clean package (a fallback taken every time would
+    pass the equality tests and lose all the speed)."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the reference reader was used")
+
+    monkeypatch.setattr(db_module, "read_table", refuse)
+    assert build_db(layout, tmp_path, reader=reader, parallel_from=10**12).rows["claims"] > 0
+
+
+def test_an_unknown_reader_is_refused(layout, tmp_path):
+    with pytest.raises(ValueError, match="not one of"):
+        build_db(layout, tmp_path, reader="pandas")
 
 
 def test_loading_in_two_processes_gives_the_same_database(layout, built, tmp_path):
@@ -176,15 +204,16 @@ def test_the_first_broken_table_in_package_order_is_reported(published, tmp_path
     assert not list(tmp_path.glob("*.apart"))
 
 
+@pytest.mark.parametrize("reader", QUICK_READERS)
 @pytest.mark.parametrize("value", ["-59.347607", "0.0000075623", "39935249.185757", "1e-05", "5", "1.5e300", "nan", " 7"])
-def test_numbers_load_as_the_reference_reads_them(published, tmp_path, value):
+def test_numbers_load_as_the_reference_reads_them(published, tmp_path, value, reader):
     """Decimals SQLite 3.40 would round differently from Python's float() load as float() reads
     them; texts float() reads but SQLite would not (or not alike) give the same database too."""
     figures = published.tables / "figures.csv"
     _edit(figures, ",3,,,false,item,three,", f",3,,{value},false,item,three,")  # 001-f01's value_max
     _rehash(published, "figures")
-    quick = build_db(published, tmp_path / "quick")
-    reference = build_db(published, tmp_path / "reference", fast=False)
+    quick = build_db(published, tmp_path / "quick", reader=reader)
+    reference = build_db(published, tmp_path / "reference", reader="reference")
     dump = lambda path: list(sqlite3.connect(path).iterdump())  # noqa: E731
     assert dump(quick.files.db) == dump(reference.files.db)
 
@@ -198,25 +227,37 @@ def test_integers_the_reference_refuses_are_refused_and_located(published, tmp_p
     lines[line] = lines[line].replace(",2879,2924,", f",{cell},2924,", 1)
     figures.write_bytes("\r\n".join(lines).encode("utf-8"))
     _rehash(published, "figures")
-    for fast in (True, False):
+    for reader in READERS:
         with pytest.raises(PackageError) as info:
-            build_db(published, tmp_path / str(fast), fast=fast)
+            build_db(published, tmp_path / reader, reader=reader)
         assert info.value.problems == [f"dataset/tables/figures.csv:{line + 1}: start: {cell!r} is not a valid integer"]
 
 
-def test_rows_the_quick_loader_cannot_read_go_to_the_reference_loader(published, tmp_path):
-    """A row with a cell too many: the quick load stops, and the reference reader says where."""
+@pytest.mark.parametrize("reader", QUICK_READERS)
+@pytest.mark.parametrize("ragged", ["a cell too many", "two cells too many", "a cell too few", "an empty line"])
+def test_rows_the_quick_loader_cannot_read_go_to_the_reference_loader(published, tmp_path, reader, ragged):
+    """A row with too many or too few cells: the quick load stops, and the reference reader says
+    where (vsv on its own would drop the extra cells and pad the short row)."""
     claims = published.tables / "claims.csv"
     text = claims.read_bytes().decode("utf-8")
     lines = text.split("\r\n")
     line = next(i for i, row in enumerate(lines) if row.startswith("004-c01,"))
-    lines[line] += ",extra"
+    n = len(lines[0].split(","))
+    if ragged == "an empty line":
+        lines.insert(line, "")
+        expected = f"dataset/tables/claims.csv:{line + 1}: 0 cells, expected {n}"
+    elif ragged == "a cell too few":
+        lines[line] = lines[line][: lines[line].rindex(",")]  # the row's last cell (its note) is empty
+        expected = f"dataset/tables/claims.csv:{line + 1}: {n - 1} cells, expected {n}"
+    else:
+        extra = 1 if ragged == "a cell too many" else 2
+        lines[line] += ",extra" * extra
+        expected = f"dataset/tables/claims.csv:{line + 1}: {n + extra} cells, expected {n}"
     claims.write_bytes("\r\n".join(lines).encode("utf-8"))
     _rehash(published, "claims")
     with pytest.raises(PackageError) as info:
-        build_db(published, tmp_path)
-    n = len(lines[0].split(","))
-    assert info.value.problems == [f"dataset/tables/claims.csv:{line + 1}: {n + 1} cells, expected {n}"]
+        build_db(published, tmp_path, reader=reader)
+    assert info.value.problems == [expected]
 
 
 def _edit(path, old: str, new: str) -> str:
@@ -314,3 +355,42 @@ def test_canned_queries_only_read(package):
     for name, query in metadata(package)["databases"][DATABASE]["queries"].items():
         assert not query.get("write"), name
         assert query["sql"].lstrip().lower().startswith("select"), name
+
+
+# --- vsv against csv.reader, on any text the build's csv.writer can write -------------------------
+
+_CELL_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12) | st.sampled_from(
+    ['"', '""', ",", "\r\n", "\n", "\r", " ", " 7 ", '"q"x', "a,b", "=1+2", "é—’"])
+
+
+@pytest.mark.skipif("vsv" not in READERS, reason="sqlean.py is not installed")
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(_CELL_TEXT, st.integers(-10**6, 10**6) | st.none(), st.booleans() | st.none(), _CELL_TEXT),
+                     max_size=8))
+def test_vsv_reads_whatever_csv_writer_writes_as_the_reference_does(tmp_path_factory, rows):
+    """Quotes, commas, line breaks of every kind, spaces at the ends, non-ASCII, empty cells:
+    vsv and the reference reader load the same rows from what csv.writer wrote (the published
+    tables are written with it)."""
+    import csv
+    import io
+
+    from scripts.layout import Layout
+
+    root = tmp_path_factory.mktemp("vsv")
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["id", "text", "count", "flag", "note"])
+    writer.writerows([(f"r{i}", a, "" if n is None else n, "" if b is None else str(b).lower(), d) for i, (a, n, b, d) in enumerate(rows)])
+    (root / "t.csv").write_bytes(buf.getvalue().encode("utf-8"))
+    resource = {"name": "t", "path": "t.csv", "hash": "sha256:" + hashlib.sha256((root / "t.csv").read_bytes()).hexdigest(),
+                "schema": {"fields": [{"name": "id", "type": "string"}, {"name": "text", "type": "string"},
+                                      {"name": "count", "type": "integer"}, {"name": "flag", "type": "boolean"},
+                                      {"name": "note", "type": "string"}], "primaryKey": ["id"]}}
+    layout = Layout(root)
+    conn = db_module.connect(":memory:", "vsv")
+    conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, text TEXT, count INTEGER, flag INTEGER, note TEXT)")
+    assert db_module._insert_vsv(conn, layout, resource) == len(rows)
+    quick = conn.execute("SELECT * FROM t ORDER BY rowid").fetchall()
+    problems: list[str] = []
+    reference = list(db_module.read_table(layout, resource, problems))
+    assert not problems and quick == reference
