@@ -459,10 +459,11 @@ def load(db: sqlite_utils.Database, layout: Layout, package: dict, *, reader: st
     """Create every table, load every row, then index and full-text index them.
     `reader` (READERS): how the CSVs are read; `db` must be a connection of `connect(..., reader)`.
 
-    Reading CSV and seed files is most of the cost (Python's csv module reads about 55 MB/s), so
-    a large package is read by two processes: about half of the bytes (a set of tables; the
-    seeds go with the articles table) in a second process, into a scratch database that is then
-    copied in (SQLite copies rows between databases without Python). The problems reported are
+    Reading the CSVs and seed files and making the full-text indexes are most of the cost, so a
+    large package is read by two processes: about half of the work (a set of tables; the seeds go
+    with the articles table, whose process makes the full-text indexes) in a second process, into
+    a scratch database that is then copied in (SQLite copies rows between databases without
+    Python). The problems reported are
     the serial load's: those of the first table, in package order, that cannot be loaded, and
     only then those of the seeds; the half-written database is thrown away by the caller."""
     resources = table_resources(package)
