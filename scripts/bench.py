@@ -24,6 +24,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -100,10 +101,19 @@ class Run:
     peak_mb: float
     returncode: int
     output: str = ""
+    cpu_s: float = 0.0  # user + system seconds of the process and every descendant it waited for
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_command(args: list[str], *, cwd: Path = ROOT, timeout: float = 3600) -> Run:
-    t0 = time.perf_counter()
+    """Run a command, timing it (wall and CPU seconds) and watching its process tree's memory.
+    CPU seconds tell runs on a machine whose speed changes apart from a change of the code
+    better than wall seconds do: time the host takes away from the machine is not counted."""
+    cpu0, t0 = _children_cpu(), time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     memory = TreeMemory(proc.pid)
     memory.start()
@@ -115,7 +125,7 @@ def run_command(args: list[str], *, cwd: Path = ROOT, timeout: float = 3600) -> 
             proc.wait()
         memory.done.set()
         memory.join()
-    return Run(time.perf_counter() - t0, memory.peak_kb / 1024, proc.returncode, output)
+    return Run(time.perf_counter() - t0, memory.peak_kb / 1024, proc.returncode, output, _children_cpu() - cpu0)
 
 
 def scripts_command(*args: str) -> list[str]:
@@ -361,7 +371,7 @@ def bench_size(base: Path, n: int, *, seed: int, requests: int, serial: bool, wo
     timings = base / f"timings-{n}.json"
 
     build, clock, db, totals = _cold_runs(layout, timings, repeat)
-    f["build_cold_s"], f["build_cold_peak_mb"] = build.seconds, build.peak_mb
+    f["build_cold_s"], f["build_cold_peak_mb"], f["build_cold_cpu_s"] = build.seconds, build.peak_mb, build.cpu_s
     for name, figures in clock["stages"].items():
         result.stages[name] = {"seconds": figures["seconds"], "items": figures["items"]}
     f["rows"] = rows = result.stages["CSV"]["items"]  # every row of every table is written once
@@ -372,7 +382,7 @@ def bench_size(base: Path, n: int, *, seed: int, requests: int, serial: bool, wo
                             f"({', '.join(f'{t:.2f}' for t in totals)} s)")
 
     if db is not None:
-        f["db_s"], f["db_peak_mb"] = db.seconds, db.peak_mb
+        f["db_s"], f["db_peak_mb"], f["db_cpu_s"] = db.seconds, db.peak_mb, db.cpu_s
         # The database on disk is the last run's: every run builds the same one from the same files.
         fts = fts_seconds(layout.build_dir / "dataset.db")
         if fts is not None:
@@ -491,13 +501,15 @@ def report(results: list[SizeResult], info: dict) -> str:
             row += [f"{s['seconds']:.2f}", _rate(s["items"], s["seconds"])] if s else ["-", "-"]
         rows.append(row)
     out += [_table(header, rows), ""]
-    out.append("Commands (wall seconds; memory: peak summed RSS of the process tree)")
+    out.append("Commands (wall seconds; CPU seconds summed over the processes; memory: peak summed RSS of the process tree)")
     keys = [("floor: read records + orjson", lambda f: f["floor"]["seconds"], "{:.3f}"),
             ("build, cold (validate+package+JSON)", lambda f: f["build_cold_s"], "{:.2f}"),
             ("  its peak memory (MB)", lambda f: f["build_cold_peak_mb"], "{:.0f}"),
+            ("  its CPU seconds (all processes)", lambda f: f.get("build_cold_cpu_s"), "{:.1f}"),
             ("build, cold, one worker", lambda f: f.get("build_cold_one_worker_s"), "{:.2f}"),
             ("db (SQLite + FTS)", lambda f: f.get("db_s"), "{:.2f}"),
             ("  its peak memory (MB)", lambda f: f.get("db_peak_mb"), "{:.0f}"),
+            ("  its CPU seconds (all processes)", lambda f: f.get("db_cpu_s"), "{:.1f}"),
             ("cold full build (build + db)", lambda f: f["cold_full_build_s"], "{:.2f}"),
             ("  / floor", lambda f: f["cold_full_build_over_floor"], "{:.1f}x"),
             ("validate, nothing changed", lambda f: f["validate_warm_s"], "{:.2f}"),

@@ -17,6 +17,16 @@ def test_a_command_is_timed_and_its_process_tree_memory_is_seen():
     assert run.peak_mb > 60  # the child's 60 MB, seen through its parent
 
 
+def test_a_command_s_cpu_seconds_count_its_children_and_not_its_sleep():
+    burn = ("import subprocess, sys; subprocess.run([sys.executable, '-c', "
+            "'import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.4: pass'])")
+    busy = run_command([sys.executable, "-c", burn])
+    idle = run_command([sys.executable, "-c", "import time; time.sleep(0.5)"])
+    assert busy.returncode == idle.returncode == 0
+    assert busy.cpu_s >= 0.4  # the grandchild's loop, reaped by its parent, reaches us
+    assert idle.seconds >= 0.5 and idle.cpu_s < 0.3  # asleep costs wall time, not CPU time
+
+
 def test_percentiles_are_nearest_rank():
     values = list(range(1, 11))
     assert _percentile(values, 0.9) == 9 and _percentile(values, 0.5) == 5 and _percentile([7.0], 0.9) == 7.0
