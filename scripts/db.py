@@ -131,6 +131,26 @@ def read_table(layout: Layout, resource: dict, problems: list[str]) -> Iterator[
     missing = set(resource["schema"].get("missingValues", [""]))
     convert = [(f["name"], f["type"], _converter(f)) for f in fields]
     as_is = [None if conv is str else conv for _, _, conv in convert]  # text needs no converting
+    try:
+        yield from _read_rows(path, where, names, missing, convert, as_is, problems)
+    except UnicodeDecodeError as exc:
+        raise PackageError([f"{where}:{_undecodable_line(path)}: not UTF-8 text ({exc.reason}); run `make build`"]) from None
+
+
+def _undecodable_line(path: Path) -> Optional[int]:
+    """The first line of the file that is not UTF-8 (a newline byte is never inside a UTF-8
+    sequence, so lines can be decoded one by one)."""
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
+def _read_rows(path: Path, where: str, names: list[str], missing: set, convert: list, as_is: list,
+               problems: list[str]) -> Iterator[tuple]:
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, [])
@@ -162,8 +182,11 @@ def seed_rows(layout: Layout, articles: dict, seeds: list[tuple[str, str, str]],
         if hashlib.sha256(data).hexdigest() != sha256:
             problems.append(f"{seed_file}: sha256 differs from article {article_id}'s seed_sha256; "
                             "seeds never change, restore it from git")
-        else:
+            continue
+        try:
             yield article_id, seed_file, sha256, data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(f"{seed_file}: not UTF-8 text ({exc.reason} at byte {exc.start}); seeds are UTF-8, restore it from git")
 
 
 def _create(db: sqlite_utils.Database, resource: dict, *, with_foreign_keys: bool = True) -> None:
@@ -248,11 +271,11 @@ def _insert_text(conn: sqlite3.Connection, layout: Layout, resource: dict) -> in
     conn.create_function("package_number", 1, _number_or_text, deterministic=True)
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
-        if next(reader, []) != [f["name"] for f in fields]:
-            return None
         try:
+            if next(reader, []) != [f["name"] for f in fields]:
+                return None
             count = conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({cells})", reader).rowcount
-        except (*_SQL_ERRORS, csv.Error):
+        except (*_SQL_ERRORS, csv.Error, UnicodeDecodeError):  # the reference reader says what and where
             conn.execute(f"DELETE FROM [{table}]")
             return None
     return count if _typed_as_declared(conn, table, fields) else None
@@ -272,8 +295,11 @@ def _typed_as_declared(conn: sqlite3.Connection, table: str, fields: list[dict])
 
 
 def _header(path: Path) -> list[str]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return next(csv.reader(fh), [])
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            return next(csv.reader(fh), [])
+    except UnicodeDecodeError:
+        return []  # not the schema's header: the reference reader says where the file is not UTF-8
 
 
 def _ragged_row() -> None:

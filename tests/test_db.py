@@ -260,6 +260,33 @@ def test_rows_the_quick_loader_cannot_read_go_to_the_reference_loader(published,
     assert info.value.problems == [expected]
 
 
+@pytest.mark.parametrize("reader", READERS)
+@pytest.mark.parametrize("where", ["a row", "the header"])
+def test_a_table_that_is_not_utf8_is_located_without_a_traceback(published, tmp_path, reader, where):
+    claims = published.tables / "claims.csv"
+    data = claims.read_bytes()
+    lines = data.split(b"\r\n")
+    line = 0 if where == "the header" else next(i for i, row in enumerate(lines) if row.startswith(b"004-c01,"))
+    lines[line] = lines[line].replace(b",", b",\xff", 1)
+    claims.write_bytes(b"\r\n".join(lines))
+    _rehash(published, "claims")
+    with pytest.raises(PackageError) as info:
+        build_db(published, tmp_path, reader=reader)
+    assert info.value.problems == [f"dataset/tables/claims.csv:{line + 1}: not UTF-8 text (invalid start byte); run `make build`"]
+
+
+def test_a_seed_that_is_not_utf8_is_located_without_a_traceback(published, tmp_path):
+    seed = published.seeds / "004_1b4dc4a5edc3487e.txt"
+    old_sha = hashlib.sha256(seed.read_bytes()).hexdigest()
+    seed.write_bytes(seed.read_bytes() + b"\xff")
+    _edit(published.tables / "articles.csv", old_sha, hashlib.sha256(seed.read_bytes()).hexdigest())
+    _rehash(published, "articles")
+    with pytest.raises(PackageError) as info:
+        build_db(published, tmp_path)
+    assert len(info.value.problems) == 1
+    assert info.value.problems[0].startswith("seeds/004_1b4dc4a5edc3487e.txt: not UTF-8 text (invalid start byte at byte ")
+
+
 def _edit(path, old: str, new: str) -> str:
     """Replace text in a CSV byte for byte (its CRLF line ends kept); returns the old text."""
     text = path.read_bytes().decode("utf-8")
