@@ -421,3 +421,19 @@ def test_vsv_reads_whatever_csv_writer_writes_as_the_reference_does(tmp_path_fac
     problems: list[str] = []
     reference = list(db_module.read_table(layout, resource, problems))
     assert not problems and quick == reference
+
+
+@pytest.mark.skipif("vsv" not in READERS, reason="sqlean.py is not installed")
+def test_vsv_hands_a_nul_character_to_the_reference_reader(tmp_path):
+    """vsv refuses text holding NUL (which it would otherwise cut short): the quick load stops,
+    so the reference reader, which keeps it, loads the table."""
+    from scripts.layout import Layout
+
+    (tmp_path / "t.csv").write_bytes(b'id,text\r\nr1,"x\x00y"\r\n')
+    resource = {"name": "t", "path": "t.csv", "hash": "sha256:-",
+                "schema": {"fields": [{"name": "id", "type": "string"}, {"name": "text", "type": "string"}], "primaryKey": ["id"]}}
+    conn = db_module.connect(":memory:", "vsv")
+    conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, text TEXT)")
+    assert db_module._insert_vsv(conn, Layout(tmp_path), resource) is None
+    assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
+    assert list(db_module.read_table(Layout(tmp_path), resource, [])) == [("r1", "x\x00y")]
