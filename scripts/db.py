@@ -132,7 +132,23 @@ def read_table(layout: Layout, resource: dict, problems: list[str]) -> Iterator[
     convert = [(f["name"], f["type"], _converter(f)) for f in fields]
     as_is = [None if conv is str else conv for _, _, conv in convert]  # text needs no converting
     try:
-        yield from _read_rows(path, where, names, missing, convert, as_is, problems)
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, [])
+            if header != names:
+                raise PackageError([f"{where}:1: header {header} differs from the schema's columns {names}; run `make build`"])
+            for record in reader:
+                if len(record) != len(names):
+                    problems.append(f"{where}:{reader.line_num}: {len(record)} cells, expected {len(names)}")
+                    continue
+                try:
+                    yield tuple([None if text in missing else text if conv is None else conv(text) for text, conv in zip(record, as_is)])
+                except (ValueError, KeyError):
+                    for text, (name, kind, conv) in zip(record, convert):  # say which cells, as the row is left out
+                        try:
+                            None if text in missing else conv(text)
+                        except (ValueError, KeyError):
+                            problems.append(f"{where}:{reader.line_num}: {name}: {text!r} is not a valid {kind}")
     except UnicodeDecodeError as exc:
         raise PackageError([f"{where}:{_undecodable_line(path)}: not UTF-8 text ({exc.reason}); run `make build`"]) from None
 
@@ -149,27 +165,6 @@ def _undecodable_line(path: Path) -> Optional[int]:
     return None
 
 
-def _read_rows(path: Path, where: str, names: list[str], missing: set, convert: list, as_is: list,
-               problems: list[str]) -> Iterator[tuple]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, [])
-        if header != names:
-            raise PackageError([f"{where}:1: header {header} differs from the schema's columns {names}; run `make build`"])
-        for record in reader:
-            if len(record) != len(names):
-                problems.append(f"{where}:{reader.line_num}: {len(record)} cells, expected {len(names)}")
-                continue
-            try:
-                yield tuple([None if text in missing else text if conv is None else conv(text) for text, conv in zip(record, as_is)])
-            except (ValueError, KeyError):
-                for text, (name, kind, conv) in zip(record, convert):  # say which cells, as the row is left out
-                    try:
-                        None if text in missing else conv(text)
-                    except (ValueError, KeyError):
-                        problems.append(f"{where}:{reader.line_num}: {name}: {text!r} is not a valid {kind}")
-
-
 def seed_rows(layout: Layout, articles: dict, seeds: list[tuple[str, str, str]], problems: list[str]) -> Iterator[tuple]:
     """(article_id, seed_file, sha256, text) for every (article_id, seed_file, seed_sha256) of the
     articles table, checked against the published sha256; a bad seed is described in `problems`."""
@@ -184,9 +179,11 @@ def seed_rows(layout: Layout, articles: dict, seeds: list[tuple[str, str, str]],
                             "seeds never change, restore it from git")
             continue
         try:
-            yield article_id, seed_file, sha256, data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             problems.append(f"{seed_file}: not UTF-8 text ({exc.reason} at byte {exc.start}); seeds are UTF-8, restore it from git")
+            continue
+        yield article_id, seed_file, sha256, text
 
 
 def _create(db: sqlite_utils.Database, resource: dict, *, with_foreign_keys: bool = True) -> None:
@@ -253,45 +250,64 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _insert_text(conn: sqlite3.Connection, layout: Layout, resource: dict) -> int | None:
-    """Load a CSV the quick way: csv.reader's rows go straight into SQLite, which converts the
-    cells (about 4x faster than converting 1.2 million rows in Python at 10,000 articles).
-
-    Returns the rows loaded, or None when anything is out of the ordinary (a row with too many or
-    too few cells, a cell its column's type cannot hold, missing values other than ""): the table
-    is then emptied and `read_table`, the reference, loads it and locates every problem."""
-    schema = resource["schema"]
-    fields = schema["fields"]
-    if schema.get("missingValues", [""]) != [""]:
-        return None
-    table = resource["name"]
-    path = layout.root / resource["path"]
+def _insert_text(conn: sqlite3.Connection, path: Path, resource: dict) -> int:
+    """csv.reader's rows go straight into SQLite, which converts the cells (about 4x faster than
+    converting 1.2 million rows in Python at 10,000 articles)."""
+    table, fields = resource["name"], resource["schema"]["fields"]
     names = ", ".join(f"[{f['name']}]" for f in fields)
     cells = ", ".join(_cell_sql(f"?{n}", f) for n, f in enumerate(fields, 1))
-    conn.create_function("package_number", 1, _number_or_text, deterministic=True)
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
-        try:
-            if next(reader, []) != [f["name"] for f in fields]:
-                return None
-            count = conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({cells})", reader).rowcount
-        except (*_SQL_ERRORS, csv.Error, UnicodeDecodeError):  # the reference reader says what and where
-            conn.execute(f"DELETE FROM [{table}]")
-            return None
-    return count if _typed_as_declared(conn, table, fields) else None
+        next(reader)  # the header, which `_quick_load` has checked
+        return conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({cells})", reader).rowcount
+
+
+def _ragged_row() -> None:
+    raise ValueError("a row with too many or too few cells")
+
+
+def _insert_vsv(conn, path: Path, resource: dict) -> int | None:
+    """SQLite reads the file through sqlean's vsv virtual table, with no Python per row, and
+    converts the cells with the same SQL as `_insert_text`.
+
+    vsv pads a short row with NULLs and drops the cells of a long one, so it is asked for one
+    column more than the schema has: a row is ragged exactly when that column is not NULL or
+    the schema's last one is (an empty cell reads as '', never NULL), and such a row stops the
+    load. The files are the ones datapackage.json pins by sha256 (`_check_file`), which the
+    build wrote with csv.writer; text that is not RFC 4180 (a quote inside an unquoted cell) may
+    be read differently from csv.reader, but a published table never holds any."""
+    if not resource.get("hash") or "'" in str(path):
+        return None  # a file no hash pins; vsv is not told a file name holding a quote
+    table, fields = resource["name"], resource["schema"]["fields"]
+    names = [f["name"] for f in fields]
+    source = f"temp.[csv {table}]"
+    conn.create_function("ragged_row", 0, _ragged_row)
+    conn.execute(f"CREATE VIRTUAL TABLE {source} USING vsv(filename={_quote(str(path))}, header=yes, "
+                 f"columns={len(names) + 1}, validatetext=yes)")
+    try:
+        extra = conn.execute(f"SELECT name FROM pragma_table_info('csv {table}', 'temp') WHERE cid = ?", (len(names),)).fetchone()[0]
+        ragged = f"[{extra}] IS NOT NULL OR [{names[-1]}] IS NULL"
+        cells = [_cell_sql(f"[{n}]", f) for n, f in zip(names, fields)]
+        cells[0] = f"CASE WHEN {ragged} THEN ragged_row() ELSE {cells[0]} END"
+        columns = ", ".join(f"[{n}]" for n in names)
+        return conn.execute(f"INSERT INTO [{table}] ({columns}) SELECT {', '.join(cells)} FROM {source}").rowcount
+    finally:
+        conn.execute(f"DROP TABLE {source}")
+
+
+# The quick readers: (connection, CSV path, resource) -> rows loaded, or None when the reader
+# cannot take the file. `_quick_load` is what they share.
+_QUICK = {"vsv": _insert_vsv, "csv": _insert_text}
 
 
 def _typed_as_declared(conn: sqlite3.Connection, table: str, fields: list[dict]) -> bool:
     """Whether every number, integer and boolean cell a quick reader loaded is stored as one (a
     cell left as text, such as "1.0" in an integer column, sends the table to the reference
-    reader, which says where it is); if not, the table is emptied."""
+    reader, which says where it is)."""
     # One pass over the table for all its typed columns (one per column cost 1 s at 10,000 articles).
     wrong = [f"typeof([{f['name']}]) NOT IN ({', '.join(_quote(k) for k in (*_STORED_AS[f['type']], 'null'))})"
              for f in fields if f["type"] in _STORED_AS]
-    if wrong and conn.execute(f"SELECT 1 FROM [{table}] WHERE {' OR '.join(wrong)} LIMIT 1").fetchone():
-        conn.execute(f"DELETE FROM [{table}]")
-        return False
-    return True
+    return not (wrong and conn.execute(f"SELECT 1 FROM [{table}] WHERE {' OR '.join(wrong)} LIMIT 1").fetchone())
 
 
 def _header(path: Path) -> list[str]:
@@ -302,50 +318,27 @@ def _header(path: Path) -> list[str]:
         return []  # not the schema's header: the reference reader says where the file is not UTF-8
 
 
-def _ragged_row() -> None:
-    raise ValueError("a row with too many or too few cells")
-
-
-def _insert_vsv(conn, layout: Layout, resource: dict) -> int | None:
-    """Load a CSV with no Python per row: SQLite reads the file through sqlean's vsv virtual
-    table and converts the cells with the same SQL as `_insert_text`. None, as there, for
-    anything out of the ordinary, and the reference reader loads the table and locates it.
-
-    vsv pads a short row with NULLs and drops the cells of a long one, so it is asked for one
-    column more than the schema has: a row is ragged exactly when that column is not NULL or
-    the schema's last one is (an empty cell reads as '', never NULL), and such a row stops the
-    load. The files are the ones datapackage.json pins by sha256 (`_check_file`), which the
-    build wrote with csv.writer; text that is not RFC 4180 (a quote inside an unquoted cell) may
-    be read differently from csv.reader, but a published table never holds any."""
+def _quick_load(conn: sqlite3.Connection, layout: Layout, resource: dict, reader: str) -> int | None:
+    """Load a CSV with a quick reader (_QUICK). Returns the rows loaded, or None when anything is
+    out of the ordinary (missing values other than "", a header that is not the schema's, a row
+    with too many or too few cells, text that is not UTF-8, a cell its column's type cannot hold,
+    a key twice): the table is then emptied and `read_table`, the reference, loads it and
+    locates every problem."""
     schema = resource["schema"]
     fields = schema["fields"]
-    names = [f["name"] for f in fields]
     path = layout.root / resource["path"]
-    if schema.get("missingValues", [""]) != [""] or not resource.get("hash") or "'" in str(path) or _header(path) != names:
-        return None  # vsv is not told a file name holding a quote
+    if schema.get("missingValues", [""]) != [""] or _header(path) != [f["name"] for f in fields]:
+        return None
     table = resource["name"]
-    source = f"temp.[csv {table}]"
     conn.create_function("package_number", 1, _number_or_text, deterministic=True)
-    conn.create_function("ragged_row", 0, _ragged_row)
-    conn.execute(f"CREATE VIRTUAL TABLE {source} USING vsv(filename={_quote(str(path))}, header=yes, "
-                 f"columns={len(names) + 1}, validatetext=yes)")
     try:
-        extra = conn.execute(f"SELECT name FROM pragma_table_info('csv {table}', 'temp') WHERE cid = ?", (len(names),)).fetchone()[0]
-        ragged = f"[{extra}] IS NOT NULL OR [{names[-1]}] IS NULL"
-        cells = [_cell_sql(f"[{f['name']}]", f) for f in fields]
-        cells[0] = f"CASE WHEN {ragged} THEN ragged_row() ELSE {cells[0]} END"
-        columns = ", ".join(f"[{n}]" for n in names)
-        try:
-            count = conn.execute(f"INSERT INTO [{table}] ({columns}) SELECT {', '.join(cells)} FROM {source}").rowcount
-        except _SQL_ERRORS:  # a ragged row, text that is not UTF-8, a key twice, a required cell empty
-            conn.execute(f"DELETE FROM [{table}]")
-            return None
-    finally:
-        conn.execute(f"DROP TABLE {source}")
-    return count if _typed_as_declared(conn, table, fields) else None
-
-
-_QUICK = {"vsv": _insert_vsv, "csv": _insert_text}
+        count = _QUICK[reader](conn, path, resource)
+    except (*_SQL_ERRORS, csv.Error, UnicodeDecodeError):  # the reference reader says what and where
+        count = None
+    if count is not None and _typed_as_declared(conn, table, fields):
+        return count
+    conn.execute(f"DELETE FROM [{table}]")
+    return None
 
 
 def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
@@ -356,7 +349,7 @@ def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
 def _load_table(conn: sqlite3.Connection, layout: Layout, resource: dict, reader: str) -> int:
     """Load one CSV (with a quick `reader` when the table allows it); PackageError if it cannot."""
     _check_file(layout, resource)
-    loaded = _QUICK[reader](conn, layout, resource) if reader in _QUICK else None
+    loaded = _quick_load(conn, layout, resource, reader) if reader in _QUICK else None
     if loaded is None:
         problems: list[str] = []
         try:

@@ -416,7 +416,7 @@ def test_vsv_reads_whatever_csv_writer_writes_as_the_reference_does(tmp_path_fac
     layout = Layout(root)
     conn = db_module.connect(":memory:", "vsv")
     conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, text TEXT, count INTEGER, flag INTEGER, note TEXT)")
-    assert db_module._insert_vsv(conn, layout, resource) == len(rows)
+    assert db_module._quick_load(conn, layout, resource, "vsv") == len(rows)
     quick = conn.execute("SELECT * FROM t ORDER BY rowid").fetchall()
     problems: list[str] = []
     reference = list(db_module.read_table(layout, resource, problems))
@@ -434,6 +434,6 @@ def test_vsv_hands_a_nul_character_to_the_reference_reader(tmp_path):
                 "schema": {"fields": [{"name": "id", "type": "string"}, {"name": "text", "type": "string"}], "primaryKey": ["id"]}}
     conn = db_module.connect(":memory:", "vsv")
     conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, text TEXT)")
-    assert db_module._insert_vsv(conn, Layout(tmp_path), resource) is None
+    assert db_module._quick_load(conn, Layout(tmp_path), resource, "vsv") is None
     assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
     assert list(db_module.read_table(Layout(tmp_path), resource, [])) == [("r1", "x\x00y")]
