@@ -24,6 +24,7 @@ import json
 import math
 import os
 import platform
+import re
 import resource
 import shutil
 import signal
@@ -320,6 +321,53 @@ def datasette_latency(layout: Layout, requests: int) -> dict:
     return out
 
 
+# --- instructions ------------------------------------------------------------------------------
+# Wall and CPU seconds of the same build moved by half from run to run on this shared machine
+# (docs/performance.md, round 5); the instructions valgrind counts do not depend on the host, so
+# they tell a change of the code from a change of the machine.
+
+INSTRUCTION_RECORDS = 200
+_COLLECTED = re.compile(r"^==\d+== Collected : (\d+)$", re.M)
+
+
+def check_records(root: str, n: int) -> None:
+    """Check and format the first `n` records of the project at `root` in this one process, with
+    no cache: the per-record work of a cold build, which `instructions` counts."""
+    from .pipeline import run
+
+    layout = Layout(Path(root))
+    checked = run(layout, only=layout.record_files()[:n], on_fragment=lambda display, fragment: None, workers=1, use_cache=False)
+    if checked.problems:
+        raise SystemExit(f"{len(checked.problems)} problem(s) in the records counted, the first: {checked.problems[0]}")
+
+
+def collected(valgrind_stderr: str) -> Optional[int]:
+    """The instructions callgrind says it counted (its "Collected" line), or None."""
+    found = _COLLECTED.findall(valgrind_stderr)
+    return int(found[-1]) if found else None
+
+
+def instructions(layout: Layout, n: int = INSTRUCTION_RECORDS) -> dict:
+    """Instructions a record to check and format it, counted by valgrind's callgrind: a run of
+    `check_records` on `n` records less a run on none (starting Python, importing, the registries),
+    divided by `n`. Hash seeds are fixed, so two counts of the same code differ by a few in a
+    million. valgrind's virtual CPU has no SHA instructions, so sha256 is counted in software
+    (some 1.7M of the 16M a record; natively it is a small share)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return {"note": "instructions not counted: valgrind is not installed (Debian: apt-get install valgrind)"}
+    n = min(n, len(layout.record_files()))
+    counts = {}
+    for k in sorted({0, n}):
+        code = f"from scripts.bench import check_records; check_records({str(layout.root)!r}, {k})"
+        proc = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c", code],
+                              cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+        counts[k] = collected(proc.stderr)
+        if proc.returncode != 0 or counts[k] is None:
+            return {"note": f"instructions not counted: callgrind exited {proc.returncode}: {proc.stderr.strip()[-500:]}"}
+    return {"records": n, "start_up": counts[0], "total": counts[n], "per_record": (counts[n] - counts[0]) / n if n else None}
+
+
 # --- one size ----------------------------------------------------------------------------------
 
 @dataclass
@@ -484,11 +532,18 @@ def _rate(items: int, seconds: float) -> str:
     return f"{items / seconds:,.0f}" if seconds > 0 and items else "-"
 
 
-def report(results: list[SizeResult], info: dict) -> str:
+def report(results: list[SizeResult], info: dict, counted: Optional[dict] = None) -> str:
     out = [f"Machine: {info['nproc']} cores ({info['cpu']}), {info['memory']} memory, Python {info['python']}"]
     if "speed_start" in info:
         out.append(f"Machine speed: a plain Python loop ran {info['speed_start']:.1f}M additions/s at the start of the run and "
                    f"{info.get('speed_end', float('nan')):.1f}M at the end (higher is faster; compare runs by it)")
+    if counted is not None:
+        if counted.get("per_record") is not None:
+            out.append(f"Instructions (callgrind; the same for the same code, whatever the machine's speed): "
+                       f"{counted['per_record'] / 1e6:.2f}M a record to check and format ({counted['records']:,} records of the "
+                       f"{counted['corpus']:,}-article corpus in one process, less {counted['start_up'] / 1e6:,.0f}M for starting up)")
+        else:
+            out.append(counted.get("note", "instructions not counted"))
     out.append("")
     sizes = [r.n for r in results]
     out.append("Stages of the cold build (busy seconds, summed over worker processes; rate in items per second)")
@@ -564,7 +619,10 @@ def targets(result: SizeResult) -> list[tuple[str, float, float, bool]]:
     return out
 
 
-def main(sizes: list[int], *, out_dir: Path, seed: int = 0, requests: int = 30, serial_up_to: int = 1_000, repeat: int = 1) -> dict:
+def main(sizes: list[int], *, out_dir: Path, seed: int = 0, requests: int = 30, serial_up_to: int = 1_000, repeat: int = 1,
+         instruction_records: int = 0) -> dict:
+    """`instruction_records`: count the instructions of checking this many records of the largest
+    corpus under callgrind (0: not at all; it takes about a minute)."""
     info = {**machine(), "speed_start": speed_probe()}
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = os.cpu_count() or 1
@@ -572,13 +630,19 @@ def main(sizes: list[int], *, out_dir: Path, seed: int = 0, requests: int = 30, 
     for n in sizes:
         print(f"{n:,} articles", flush=True)
         results.append(bench_size(out_dir, n, seed=seed, requests=requests, serial=n <= serial_up_to, workers=workers, repeat=repeat))
+    counted = None
+    if instruction_records:
+        print(f"instructions of {instruction_records:,} records (callgrind) ...", flush=True)
+        counted = {"corpus": sizes[-1], **instructions(corpus(out_dir, sizes[-1], seed, workers), instruction_records)}
     info["speed_end"] = speed_probe()
-    text = report(results, info)
+    text = report(results, info, counted)
     print()
     print(text)
     data = {"machine": info, "sizes": {str(r.n): {"figures": r.figures, "stages": r.stages, "datasette": r.datasette, "notes": r.notes}
                                        for r in results},
             "targets": [{"target": name, "limit": limit, "measured": value, "met": ok} for name, limit, value, ok in targets(results[-1])]}
+    if counted is not None:
+        data["instructions"] = counted
     (out_dir / "results.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     (out_dir / "results.txt").write_text(text + "\n", encoding="utf-8")
     print(f"\nwrote {out_dir / 'results.json'} and results.txt")

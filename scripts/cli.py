@@ -256,13 +256,17 @@ def tablecheck(root) -> None:
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Where corpora and results go (default: build/bench).")
 @click.option("--repeat", type=click.IntRange(1), default=1, show_default=True,
               help="Cold builds and databases per size; the run with the median cold full build is reported.")
-def bench(largest, requests, seed, out, repeat) -> None:
+@click.option("--instructions", "instruction_records", type=click.IntRange(0), default=0, show_default=True, metavar="N",
+              help="Also count, with valgrind's callgrind, the instructions of checking N records of the largest corpus "
+                   "(0: not counted; 200 takes about a minute).")
+def bench(largest, requests, seed, out, repeat, instruction_records) -> None:
     """Benchmark validate, build, the database and Datasette on synthetic corpora of 100, 1,000
     (and with --max 10000, 10,000) articles; print the figures and write build/bench/results.json.
 
-    Example: python -m scripts bench --max 10000 --repeat 3
+    Example: python -m scripts bench --max 10000 --repeat 3 --instructions 200
     """
     from .bench import SIZES, main as run
 
     sizes = [n for n in SIZES if n <= largest]
-    run(sizes, out_dir=Path(out).resolve() if out else ROOT / "build" / "bench", seed=seed, requests=requests, repeat=repeat)
+    run(sizes, out_dir=Path(out).resolve() if out else ROOT / "build" / "bench", seed=seed, requests=requests, repeat=repeat,
+        instruction_records=instruction_records)

@@ -2,8 +2,11 @@
 (`make bench` itself takes minutes; these check that its pieces measure what they say.)"""
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
+
+import pytest
 
 from scripts.bench import SizeResult, _percentile, floor, report, run_command, targets
 
@@ -88,3 +91,42 @@ def test_of_repeated_cold_runs_the_median_one_is_reported(monkeypatch, tmp_path)
     build, clock, db, totals = bench._cold_runs(Layout(tmp_path), tmp_path / "timings.json", 3)
     assert totals == [6.0, 11.0, 3.0] and len(resets) == 2  # every run after the first starts from nothing
     assert (build.seconds, db.seconds, clock["run"]) == (5.0, 1.0, "first")
+
+
+def test_callgrinds_count_is_read_from_its_summary():
+    from scripts.bench import collected
+
+    stderr = ("==2697== Callgrind, a call-graph generating cache profiler\n==2697== Events    : Ir\n"
+              "==2697== Collected : 1397698484\n==2697== \n==2697== I   refs:      1,397,698,484\n")
+    assert collected(stderr) == 1_397_698_484
+    assert collected("valgrind: no such tool\n") is None
+    assert collected("==1== Collected : 12 and more\n") is None  # not callgrind's line
+
+
+def test_without_valgrind_instructions_are_not_counted_and_the_report_says_so(monkeypatch, tmp_path):
+    from scripts import bench
+
+    monkeypatch.setattr(bench.shutil, "which", lambda name: None)
+    counted = bench.instructions(make_project(tmp_path / "p", real=True), 2)
+    assert "per_record" not in counted and "valgrind is not installed" in counted["note"]
+    result = SizeResult(100)
+    result.figures = {"floor": {"seconds": 1.0}, "build_cold_s": 1.0, "build_cold_peak_mb": 1.0, "cold_full_build_s": 1.0,
+                      "cold_full_build_over_floor": 1.0, "validate_warm_s": 1.0, "build_warm_s": 1.0, "validate_one_change_s": 1.0,
+                      "build_one_change_s": 1.0, "tablecheck_s": 1.0, "frictionless_s": 1.0, "frictionless_over_tablecheck": 1.0}
+    info = {"nproc": 2, "cpu": "test", "memory": "1Gi", "python": "3.11"}
+    assert counted["note"] in report([result], info, counted)
+    per_record = {"corpus": 100, "records": 50, "start_up": 1_400_000_000, "total": 2_220_000_000, "per_record": 16_400_000.0}
+    assert "16.40M a record to check and format (50 records of the 100-article corpus in one process, less 1,400M" in report(
+        [result], info, per_record)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed (Debian: apt-get install valgrind)")
+def test_instructions_are_counted_per_record_and_the_same_twice(tmp_path):
+    from scripts.bench import instructions
+
+    layout = make_project(tmp_path / "p", real=True)
+    one, again = instructions(layout, 2), instructions(layout, 2)
+    assert one["records"] == 2 and one["total"] > one["start_up"] > 0, one
+    assert one["per_record"] == (one["total"] - one["start_up"]) / 2 > 1_000_000  # a real record costs millions
+    assert abs(again["per_record"] - one["per_record"]) / one["per_record"] < 0.01  # hash seeds fixed: the count repeats
