@@ -350,8 +350,8 @@ def collected(valgrind_stderr: str) -> Optional[int]:
 def instructions(layout: Layout, n: int = INSTRUCTION_RECORDS) -> dict:
     """Instructions a record to check and format it, counted by valgrind's callgrind: a run of
     `check_records` on `n` records less a run on none (starting Python, importing, the registries),
-    divided by `n`. Hash seeds are fixed, so two counts of the same code differ by a few in a
-    million. valgrind's virtual CPU has no SHA instructions, so sha256 is counted in software
+    divided by `n`. Hash seeds are fixed, so two counts of the same code differ by at most some
+    tens in a million (seen: 0.2 and 13). valgrind's virtual CPU has no SHA instructions, so sha256 is counted in software
     (some 1.7M of the 16M a record; natively it is a small share)."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
