@@ -351,8 +351,8 @@ def instructions(layout: Layout, n: int = INSTRUCTION_RECORDS) -> dict:
     """Instructions a record to check and format it, counted by valgrind's callgrind: a run of
     `check_records` on `n` records less a run on none (starting Python, importing, the registries),
     divided by `n`. Hash seeds are fixed, so two counts of the same code differ by at most some
-    tens in a million (seen: 0.2 and 13). valgrind's virtual CPU has no SHA instructions, so sha256 is counted in software
-    (some 1.7M of the 16M a record; natively it is a small share)."""
+    tens in a million (seen: 0.2 and 13). valgrind's virtual CPU has no SHA instructions, so
+    sha256 is counted in software (some 1.7M of the 16M a record; natively it is a small share)."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         return {"note": "instructions not counted: valgrind is not installed (Debian: apt-get install valgrind)"}
