@@ -52,7 +52,7 @@ new: $(STAMP) ## Scaffold a record for a new article: make new SEED=path/to/arti
 db: $(STAMP) ## Build the SQLite database for Datasette (build/dataset.db)
 	$(PY) -m scripts db
 
-serve: $(STAMP) ## Build everything and serve the dataset in Datasette on http://$(HOST):$(PORT)/
+serve: $(STAMP) ## Build everything and serve the dataset in Datasette on http://127.0.0.1:8001/ (HOST=, PORT= to change)
 	$(PY) -m scripts serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) ## Run every test (browser tests need /usr/bin/chromium; they say so and skip without it)

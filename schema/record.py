@@ -28,8 +28,9 @@ def _edtf(value: Optional[str]) -> Optional[str]:
     if reason:
         raise PydanticCustomError(
             "invalid-edtf",
-            "{value!r} is not an EDTF level 0-1 date ({reason}); write e.g. 2026-02-05, 2021, 2021-XX, 2026-02-05~",
-            {"value": value, "reason": reason},
+            # pydantic fills in {name} only, not {name!r}: the value is quoted here.
+            "{value} is not an EDTF level 0-1 date ({reason}); write e.g. 2026-02-05, 2021, 2021-XX, 2026-02-05~",
+            {"value": repr(value), "reason": reason},
         )
     return value
 

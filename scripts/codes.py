@@ -29,7 +29,7 @@ CODES: dict[str, tuple[str, str]] = {
     "value-range": ("A figure's bounds are inconsistent.", "Keep value_min <= value <= value_max."),
     "value-missing": ("A figure has no value and no bounds.", "Give value for an exact number, or value_min/value_max for a vague one."),
     # Against the seed text
-    "seed-missing": ("The seed file named by the record does not exist in seeds/.", "Add the seed with `make new SEED=...` or fix seed.file."),
+    "seed-missing": ("The seed file named by the record does not exist in seeds/.", "Check the name: `make new SEED=path` needs an existing text file, and a record's seed.file names a file in seeds/ (which `make new` adds)."),
     "seed-outside": ("The seed reference points outside seeds/ (a path, '..' or a link).", "Give the bare file name of a regular file in seeds/."),
     "seed-name": ("The seed file name does not follow <article_id>_<first 16 hex of sha256>.txt.", "Rename via `make new`, which computes the name."),
     "seed-hash-mismatch": ("The seed's sha256 differs from the record: the text changed after the record cited it.", "Never edit a seed; restore it from git, or add the new text as a new article."),
@@ -47,6 +47,7 @@ CODES: dict[str, tuple[str, str]] = {
     "duplicate-id": ("An id (claim, figure, skip, actor, proposition, alias) is used twice.", "Ids are never reused: take the next free number."),
     "id-prefix-mismatch": ("A full id's article prefix differs from the record's article_id.", "Write the local part (c01) or the right prefix."),
     "stale-mention-exclusion": ("A mention exclusion matches no mention found from aliases.", "Remove the exclusion; it no longer applies."),
+    "empty-text": ("`new` was given a text with nothing in it (empty, or only spaces and line breaks).", "Nothing was archived; save the article's text into the file, then run `make new` again."),
     "already-archived": ("`new` was given a text that is already archived in seeds/.", "The article has a record already; edit that record instead."),
     "would-overwrite": ("`new` would overwrite an existing seed or record.", "Nothing was written; pick the next free article_id or remove the stray file."),
     "not-canonical": ("A record or registry is not in canonical form (`format --check`).", "Run `make format` and commit the result; the diff shows what changes."),

@@ -55,13 +55,16 @@ def examples() -> dict[str, str]:
         layout = _project(Path(tmp) / "new")
         article = FIXTURES / "contributor" / "article.txt"
         scaffold(layout, article)
-        for code, call in (("already-archived", lambda: scaffold(layout, article)),
+        empty = Path(tmp) / "article.txt"
+        empty.write_text("\n  \n")
+        for code, call in (("empty-text", lambda: scaffold(layout, empty)),
+                           ("already-archived", lambda: scaffold(layout, article)),
                            ("would-overwrite", lambda: scaffold(layout, FIXTURES / "contributor" / "filled.yaml", article_id="000"))):
             (layout.records / "000.yaml").write_text("#\n")
             try:
                 call()
             except ScaffoldError as exc:
-                out[code] = exc.problem.format().replace(str(FIXTURES.parent.parent) + "/", "")
+                out[code] = exc.problem.format().replace(str(FIXTURES.parent.parent) + "/", "").replace(tmp + "/", "")
     return out
 
 

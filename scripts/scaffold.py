@@ -164,7 +164,8 @@ def render(article_id: str, seed_name: str, sha: str, text: str) -> str:
         if occ:
             out.append(f"    occurrence: {occ}")
         out.append(f"    note: {_y(TODO + ' code this sentence')}")
-    out.append(f"notes: {_y(TODO + ' describe the page: its quality and what lies outside the body')}")
+    # The body is a guess too; a YAML comment is not reported, so its TODO is in the notes.
+    out.append(f"notes: {_y(TODO + ' check the guessed body (body.opens, body.closes: menus, share buttons and related headlines must fall outside), then describe the page: its quality and what lies outside the body')}")
     return "\n".join(out) + "\n"
 
 
@@ -174,6 +175,8 @@ def scaffold(layout: Layout, source: Path, *, article_id: Optional[str] = None) 
         text = read_text(source, display, what="seed")
     except YamlError as exc:  # the shared checks: size, BOM, UTF-8
         raise ScaffoldError(exc.problem)
+    if not text.strip():  # a seed with no text can hold no evidence, and never changes once archived
+        raise ScaffoldError(Problem(display, 0, "", "empty-text", "the text is empty or only white space; there is nothing to archive"))
     if "\r" in text:
         raise ScaffoldError(Problem(display, text[: text.index("\r")].count("\n") + 1, "", "crlf",
                                     "the text has CR line endings; convert it to LF before archiving it"))

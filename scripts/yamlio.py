@@ -102,6 +102,24 @@ def decode_text(raw: bytes, display: str) -> str:
         raise YamlError(Problem(display, line, "", "not-utf8", f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8"))
 
 
+def _tab_near(text: str, line: int, named: bool) -> tuple[int, tuple[str, ...]] | None:
+    """The line (1-based) holding the tab behind an error, and what to say of it. A tab in the
+    indentation of the line reported or the one before it (where it can surface as another
+    error, on the next line); when the error names a tab (`named`), also one inside the line.
+    A tab inside a quoted value is valid YAML, so a tab elsewhere on the line before is not blamed."""
+    lines = text.split("\n")
+    for n in (line, line - 1):
+        if not 1 <= n <= len(lines) or "\t" not in lines[n - 1]:
+            continue
+        content = lines[n - 1]
+        column = content.index("\t") + 1
+        if not content[: column - 1].strip(" "):
+            return n, (f"the line is indented with a tab (column {column}): YAML forbids tabs for indentation; indent with spaces",)
+        if named and n == line:
+            return n, (f"a tab at column {column}, inside the line: use a space (a tab may stand only inside a quoted value)",)
+    return None
+
+
 def loads(text: str, display: str) -> Loaded:
     try:
         node = _Y.compose(text)
@@ -110,13 +128,14 @@ def loads(text: str, display: str) -> Loaded:
         line = mark.line + 1 if mark else 0
         message = (exc.problem or str(exc)).strip()
         detail = ()
-        if "mapping values are not allowed" in message:
+        tab = _tab_near(text, line, named="'\\t'" in message)
+        if tab is not None:  # a tab can also surface as another error, on the line after it
+            line, detail = tab
+        elif "mapping values are not allowed" in message:
             detail = ("a text value containing ': ' must be quoted: key: 'text: more text'",)
         elif "expected <block end>, but found" in message:
             detail = ("a value that starts with a quote character must be quoted as a whole: "
                       "key: '\"words\" more words' (double a ' inside single quotes)",)
-        elif "found character '\\t'" in message or "\t" in message:
-            detail = ("YAML forbids tabs for indentation; indent with spaces",)
         raise YamlError(Problem(display, line, "", "yaml-syntax", message, detail))
     except YAMLError as exc:
         raise YamlError(Problem(display, 0, "", "yaml-syntax", str(exc).strip().splitlines()[0]))

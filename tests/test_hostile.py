@@ -10,6 +10,7 @@ import pytest
 from scripts import build as build_module
 from scripts.build import build, published_files
 from scripts.validate import validate
+from scripts.yamlio import YamlError, loads
 
 from .conftest import FIXTURES, cli
 
@@ -190,5 +191,28 @@ def test_csvs_have_no_bom_and_are_utf8(built):
 def test_impossible_dates_are_located_errors_not_crashes(fixture_project, date):
     record = fixture_project.records / "900.yaml"
     record.write_text(record.read_text().replace("value: '2026-03-03'", f"value: '{date}'"))
-    assert _codes(fixture_project) == [("invalid-edtf", "dataset/records/900.yaml", "published.value")]
+    problems = validate(fixture_project).problems
+    assert [(p.code, p.file, p.field) for p in problems] == [("invalid-edtf", "dataset/records/900.yaml", "published.value")]
+    assert problems[0].message.startswith(f"{date!r} is not an EDTF level 0-1 date")  # the value itself, not a placeholder
     assert build(fixture_project).problems  # and the build refuses rather than crashing
+
+
+@pytest.mark.parametrize("text, line, says", [
+    ("a: 1\n\tb: 2\n", 2, "indented with a tab (column 1)"),
+    ("a:\n  - x\n  \t- y\n", 3, "indented with a tab (column 3)"),
+    ("a: 1\nb: some\ttext\n", 2, "a tab at column 8, inside the line"),
+])
+def test_a_tab_is_named_where_it_is(text, line, says):
+    with pytest.raises(YamlError) as caught:
+        loads(text, "x.yaml")
+    problem = caught.value.problem
+    assert (problem.code, problem.line) == ("yaml-syntax", line), problem.format()
+    assert any(says in d for d in problem.detail), problem.format()
+
+
+def test_a_tab_inside_a_quoted_value_is_valid_and_not_blamed_for_the_next_line():
+    assert loads("a: 'x\ty'\n", "x.yaml").data == {"a": "x\ty"}
+    with pytest.raises(YamlError) as caught:
+        loads("a: 'x\ty'\nb: c: d\n", "x.yaml")
+    problem = caught.value.problem
+    assert problem.line == 2 and not any("tab" in d for d in problem.detail), problem.format()

@@ -22,6 +22,7 @@ INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
 GENERATED = {
     "file-too-large": "tests/test_invalid_fixtures.py::test_oversized_record",
     "not-canonical": "tests/test_docs.py::test_format_check_shows_a_diff",
+    "empty-text": "tests/test_scaffold.py::test_scaffold_refuses_a_text_with_nothing_in_it",
     "already-archived": "tests/test_scaffold.py::test_scaffold_never_overwrites",
     "would-overwrite": "tests/test_scaffold.py::test_scaffold_never_overwrites",
 }

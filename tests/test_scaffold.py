@@ -36,6 +36,8 @@ def test_scaffolded_record_lists_every_body_sentence_and_fails_only_on_placehold
     skips = [p for p in problems if p.field.startswith("skips[")]
     assert len(skips) == 4  # the four body sentences of the fixture article
     assert any(p.field == "title.note" for p in problems)
+    # the guessed body is reported too (a YAML comment would not be): through the notes' TODO
+    assert any(p.field == "notes" and "guessed body" in p.message for p in problems), [p.format() for p in problems]
 
 
 def test_scaffold_never_overwrites(real_copy):
@@ -52,6 +54,18 @@ def test_scaffold_never_overwrites(real_copy):
         scaffold(real_copy, other, article_id="006")
     assert clash.value.problem.code == "would-overwrite"
     assert _snapshot(real_copy) == before
+
+
+@pytest.mark.parametrize("content", [b"", b"\n", b"  \n\t\n  "])
+def test_scaffold_refuses_a_text_with_nothing_in_it(tmp_path, real_copy, content):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(content)
+    before = _snapshot(real_copy)
+    with pytest.raises(ScaffoldError) as refused:
+        scaffold(real_copy, empty)
+    assert refused.value.problem.code == "empty-text"
+    assert refused.value.problem.file == str(empty)
+    assert _snapshot(real_copy) == before  # no seed archived, no record written
 
 
 def test_cli_refuses_bad_text_with_a_located_error(tmp_path, real_copy):
