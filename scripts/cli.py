@@ -188,7 +188,7 @@ def _build_db(layout: Layout):
         outcome = build_db(layout)
     except PackageError as exc:
         for problem in exc.problems:
-            click.echo(problem, err=True)
+            click.echo(problem.format(), err=True)
         click.echo("db failed: the database was left as it was", err=True)
         sys.exit(1)
     click.echo(f"wrote {layout.rel(outcome.files.db)} ({sum(outcome.rows.values())} rows in {len(outcome.rows)} tables) "

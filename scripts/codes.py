@@ -47,12 +47,18 @@ CODES: dict[str, tuple[str, str]] = {
     "duplicate-id": ("An id (claim, figure, skip, actor, proposition, alias) is used twice.", "Ids are never reused: take the next free number."),
     "id-prefix-mismatch": ("A full id's article prefix differs from the record's article_id.", "Write the local part (c01) or the right prefix."),
     "stale-mention-exclusion": ("A mention exclusion matches no mention found from aliases.", "Remove the exclusion; it no longer applies."),
+    # `new`
     "empty-text": ("`new` was given a text with nothing in it (empty, or only spaces and line breaks).", "Nothing was archived; save the article's text into the file, then run `make new` again."),
     "already-archived": ("`new` was given a text that is already archived in seeds/.", "The article has a record already; edit that record instead."),
     "would-overwrite": ("`new` would overwrite an existing seed or record.", "Nothing was written; pick the next free article_id or remove the stray file."),
+    # Form and content of a record
     "not-canonical": ("A record or registry is not in canonical form (`format --check`).", "Run `make format` and commit the result; the diff shows what changes."),
     "placeholder": ("A note still starts with TODO: a scaffolded value or sentence has not been coded yet.", "Resolve it (code the sentence, check the guess) and delete the TODO note."),
     "spreadsheet-formula": ("A published text cell starts with =, +, -, @, tab or CR, which spreadsheets may execute.", "Reword the value, or start it differently."),
+    # The published package, as `db` (and `make serve`) reads it
+    "package-missing": ("A file of the published package is missing (datapackage.json, or a table it lists).", "Run `make build`, which writes the package from the records, then `make db` again."),
+    "package-stale": ("A published file is not what datapackage.json says of it (its sha256, its header, its resources): edited by hand, or left from an older build.", "Never edit the published files by hand; run `make build` to write them again from the records."),
+    "table-row": ("A row of a published table does not fit its schema: its cells, a type, a key, a required cell or a foreign key.", "Run `make build` to write the tables again from the records; a row a fresh build writes and `db` refuses is a bug to report."),
 }
 
 

@@ -32,6 +32,7 @@ except ImportError:  # a platform sqlean.py has no wheel for: the csv module rea
     sqlean = None
 
 from .layout import Layout
+from .problems import Problem
 
 # Datasette names a database after its file, so this is also the first part of every URL (/dataset/claims).
 DATABASE = "dataset"
@@ -54,11 +55,16 @@ _SQL_TYPES: dict[str, type] = {"string": str, "integer": int, "number": float, "
 
 
 class PackageError(Exception):
-    """The published package cannot be loaded; each problem names the file (and line) at fault."""
+    """The published package cannot be loaded; each problem names the file (and line) at fault,
+    with a code and a hint, as validation's problems do."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(p.format() for p in problems))
         self.problems = problems
+
+
+def _problem(where: str, code: str, message: str, line: Optional[int] = None, field: str = "") -> Problem:
+    return Problem(where, line or 0, field, code, message)
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,9 @@ def read_package(layout: Layout) -> dict:
     try:
         return json.loads(layout.datapackage.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PackageError([f"{where}: missing; run `make build` first"]) from None
+        raise PackageError([_problem(where, "package-missing", "missing")]) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise PackageError([f"{where}: not valid JSON ({exc}); run `make build`"]) from None
+        raise PackageError([_problem(where, "package-stale", f"not valid JSON ({exc})")]) from None
 
 
 def table_resources(package: dict) -> list[dict]:
@@ -114,12 +120,12 @@ def _check_file(layout: Layout, resource: dict) -> None:
     path = layout.root / resource["path"]
     where = layout.rel(path)
     if not path.is_file():
-        raise PackageError([f"{where}: missing; run `make build`"])
+        raise PackageError([_problem(where, "package-missing", "missing")])
     if resource.get("hash") and resource["hash"] != f"sha256:{_digest(path)}":
-        raise PackageError([f"{where}: differs from its hash in datapackage.json (edited by hand or stale); run `make build`"])
+        raise PackageError([_problem(where, "package-stale", "differs from its hash in datapackage.json (edited by hand or stale)")])
 
 
-def read_table(layout: Layout, resource: dict, problems: list[str]) -> Iterator[tuple]:
+def read_table(layout: Layout, resource: dict, problems: list[Problem]) -> Iterator[tuple]:
     """The rows of one CSV as typed tuples (the reference reader; `_check_file` first).
     Rows are yielded as they are read, so a table is never held in memory whole (at 10,000 articles
     the tables held at once took 800 MB); a row that does not read is left out and described in
@@ -136,10 +142,10 @@ def read_table(layout: Layout, resource: dict, problems: list[str]) -> Iterator[
             reader = csv.reader(fh)
             header = next(reader, [])
             if header != names:
-                raise PackageError([f"{where}:1: header {header} differs from the schema's columns {names}; run `make build`"])
+                raise PackageError([_problem(where, "package-stale", f"header {header} differs from the schema's columns {names}", 1)])
             for record in reader:
                 if len(record) != len(names):
-                    problems.append(f"{where}:{reader.line_num}: {len(record)} cells, expected {len(names)}")
+                    problems.append(_problem(where, "table-row", f"{len(record)} cells, expected {len(names)}", reader.line_num))
                     continue
                 try:
                     yield tuple([None if text in missing else text if conv is None else conv(text) for text, conv in zip(record, as_is)])
@@ -148,9 +154,9 @@ def read_table(layout: Layout, resource: dict, problems: list[str]) -> Iterator[
                         try:
                             None if text in missing else conv(text)
                         except (ValueError, KeyError):
-                            problems.append(f"{where}:{reader.line_num}: {name}: {text!r} is not a valid {kind}")
+                            problems.append(_problem(where, "table-row", f"{text!r} is not a valid {kind}", reader.line_num, name))
     except UnicodeDecodeError as exc:
-        raise PackageError([f"{where}:{_undecodable_line(path)}: not UTF-8 text ({exc.reason}); run `make build`"]) from None
+        raise PackageError([_problem(where, "not-utf8", f"not UTF-8 text ({exc.reason}); run `make build`", _undecodable_line(path))]) from None
 
 
 def _undecodable_line(path: Path) -> Optional[int]:
@@ -165,23 +171,22 @@ def _undecodable_line(path: Path) -> Optional[int]:
     return None
 
 
-def seed_rows(layout: Layout, articles: dict, seeds: list[tuple[str, str, str]], problems: list[str]) -> Iterator[tuple]:
+def seed_rows(layout: Layout, articles: dict, seeds: list[tuple[str, str, str]], problems: list[Problem]) -> Iterator[tuple]:
     """(article_id, seed_file, sha256, text) for every (article_id, seed_file, seed_sha256) of the
     articles table, checked against the published sha256; a bad seed is described in `problems`."""
     for article_id, seed_file, sha256 in seeds:
         path = layout.root / seed_file
         if not path.is_file():
-            problems.append(f"{seed_file}: missing (named by article {article_id} in {articles['path']})")
+            problems.append(_problem(seed_file, "seed-missing", f"missing (named by article {article_id} in {articles['path']})"))
             continue
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != sha256:
-            problems.append(f"{seed_file}: sha256 differs from article {article_id}'s seed_sha256; "
-                            "seeds never change, restore it from git")
+            problems.append(_problem(seed_file, "seed-hash-mismatch", f"sha256 differs from article {article_id}'s seed_sha256"))
             continue
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            problems.append(f"{seed_file}: not UTF-8 text ({exc.reason} at byte {exc.start}); seeds are UTF-8, restore it from git")
+            problems.append(_problem(seed_file, "not-utf8", f"not UTF-8 text ({exc.reason} at byte {exc.start}); seeds are UTF-8, restore it from git"))
             continue
         yield article_id, seed_file, sha256, text
 
@@ -191,7 +196,7 @@ def _create(db: sqlite_utils.Database, resource: dict, *, with_foreign_keys: boo
     foreign_keys = []
     for fk in schema.get("foreignKeys", []) if with_foreign_keys else []:
         if len(fk["fields"]) != 1:  # sqlite-utils declares single-column foreign keys; the package has no other kind
-            raise PackageError([f"datapackage.json: {resource['name']}: composite foreign key {fk['fields']} is not supported"])
+            raise PackageError([_problem("datapackage.json", "package-stale", f"composite foreign key {fk['fields']} is not supported", field=resource["name"])])
         foreign_keys.append((fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0]))
     required = [f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")]
     db[resource["name"]].create(
@@ -341,8 +346,8 @@ def _quick_load(conn: sqlite3.Connection, layout: Layout, resource: dict, reader
     return None
 
 
-def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
-    return [f"dataset/tables/{table}.csv: row {rowid} points at a {parent} row that does not exist"
+def _foreign_key_problems(conn: sqlite3.Connection) -> list[Problem]:
+    return [_problem(f"dataset/tables/{table}.csv", "table-row", f"row {rowid} points at a {parent} row that does not exist")
             for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()]
 
 
@@ -351,11 +356,11 @@ def _load_table(conn: sqlite3.Connection, layout: Layout, resource: dict, reader
     _check_file(layout, resource)
     loaded = _quick_load(conn, layout, resource, reader) if reader in _QUICK else None
     if loaded is None:
-        problems: list[str] = []
+        problems: list[Problem] = []
         try:
             loaded = _insert(conn, resource["name"], [f["name"] for f in resource["schema"]["fields"]], read_table(layout, resource, problems))
         except _INTEGRITY_ERRORS as exc:  # a primary key twice, a required cell empty
-            problems.append(f"{layout.rel(layout.root / resource['path'])}: {exc}")
+            problems.append(_problem(layout.rel(layout.root / resource["path"]), "table-row", str(exc)))
         if problems:
             raise PackageError(problems)
     return loaded
@@ -367,7 +372,7 @@ def _create_seeds(db: sqlite_utils.Database, *, with_foreign_keys: bool = True) 
                      not_null=["seed_file", "sha256", "text"])
 
 
-def _load_tables(conn: sqlite3.Connection, layout: Layout, resources: list[dict], reader: str) -> tuple[dict[str, int], Optional[tuple[str, list[str]]]]:
+def _load_tables(conn: sqlite3.Connection, layout: Layout, resources: list[dict], reader: str) -> tuple[dict[str, int], Optional[tuple[str, list[Problem]]]]:
     """Load `resources` in order, in one transaction, stopping at the first that cannot be, and
     after the articles table the seed texts it names: (rows per table, (the table that could
     not be loaded, its problems) or None)."""
@@ -381,7 +386,7 @@ def _load_tables(conn: sqlite3.Connection, layout: Layout, resources: list[dict]
         articles = next((r for r in resources if r["name"] == "articles"), None)
         if articles is not None:
             seeds = conn.execute("SELECT article_id, seed_file, seed_sha256 FROM articles ORDER BY rowid").fetchall()
-            problems: list[str] = []
+            problems: list[Problem] = []
             counts[SEEDS] = _insert(conn, SEEDS, ["article_id", "seed_file", "sha256", "text"],
                                     seed_rows(layout, articles, seeds, problems))
             if problems:
@@ -487,7 +492,7 @@ def load(db: sqlite_utils.Database, layout: Layout, package: dict, *, reader: st
     only then those of the seeds; the half-written database is thrown away by the caller."""
     resources = table_resources(package)
     if not any(r["name"] == "articles" for r in resources):
-        raise PackageError([f"{layout.rel(layout.datapackage)}: no articles resource; run `make build`"])
+        raise PackageError([_problem(layout.rel(layout.datapackage), "package-stale", "no articles resource")])
     for resource in resources:
         _create(db, resource)
     _create_seeds(db)

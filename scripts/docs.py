@@ -65,6 +65,43 @@ def examples() -> dict[str, str]:
                 call()
             except ScaffoldError as exc:
                 out[code] = exc.problem.format().replace(str(FIXTURES.parent.parent) + "/", "").replace(tmp + "/", "")
+        out.update(_package_examples(Path(tmp) / "package"))
+    return out
+
+
+def _package_examples(dest: Path) -> dict[str, str]:
+    """What `db` says of a published package broken three ways: a table edited by hand (its
+    hash no longer matches), a cell its schema refuses (the hash made to match), and no
+    datapackage.json."""
+    import hashlib
+    import json
+
+    from .build import build
+    from .db import PackageError, build_db
+
+    layout = _project(dest)
+    shutil.copy(FIXTURES / "valid" / "900.yaml", layout.records / "900.yaml")
+    build(layout)
+    claims = layout.tables / "claims.csv"
+    data = claims.read_bytes()
+    out: dict[str, str] = {}
+
+    def said(code: str) -> None:
+        try:
+            build_db(layout, dest / "db")
+        except PackageError as exc:
+            out[code] = exc.problems[0].format()
+
+    claims.write_bytes(data.replace(b",false,", b",maybe,", 1))
+    said("package-stale")
+    package = json.loads(layout.datapackage.read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        if resource["name"] == "claims":
+            resource["hash"] = "sha256:" + hashlib.sha256(claims.read_bytes()).hexdigest()
+    layout.datapackage.write_text(json.dumps(package), encoding="utf-8")
+    said("table-row")
+    layout.datapackage.unlink()
+    said("package-missing")
     return out
 
 

@@ -200,7 +200,7 @@ def test_the_first_broken_table_in_package_order_is_reported(published, tmp_path
     first = min(("claims", "skips"), key=order.index)
     with pytest.raises(PackageError) as info:
         build_db(published, tmp_path, parallel_from=parallel_from)
-    assert len(info.value.problems) == 1 and info.value.problems[0].startswith(f"dataset/tables/{first}.csv:2: ")
+    assert len(info.value.problems) == 1 and _heads(info)[0].startswith(f"dataset/tables/{first}.csv:2: ")
     assert not list(tmp_path.glob("*.apart"))
 
 
@@ -230,7 +230,7 @@ def test_integers_the_reference_refuses_are_refused_and_located(published, tmp_p
     for reader in READERS:
         with pytest.raises(PackageError) as info:
             build_db(published, tmp_path / reader, reader=reader)
-        assert info.value.problems == [f"dataset/tables/figures.csv:{line + 1}: start: {cell!r} is not a valid integer"]
+        assert _heads(info) == [f"dataset/tables/figures.csv:{line + 1}: start: {cell!r} is not a valid integer [table-row]"]
 
 
 @pytest.mark.parametrize("reader", QUICK_READERS)
@@ -257,7 +257,7 @@ def test_rows_the_quick_loader_cannot_read_go_to_the_reference_loader(published,
     _rehash(published, "claims")
     with pytest.raises(PackageError) as info:
         build_db(published, tmp_path, reader=reader)
-    assert info.value.problems == [expected]
+    assert _heads(info) == [expected + " [table-row]"]
 
 
 @pytest.mark.parametrize("reader", READERS)
@@ -272,7 +272,7 @@ def test_a_table_that_is_not_utf8_is_located_without_a_traceback(published, tmp_
     _rehash(published, "claims")
     with pytest.raises(PackageError) as info:
         build_db(published, tmp_path, reader=reader)
-    assert info.value.problems == [f"dataset/tables/claims.csv:{line + 1}: not UTF-8 text (invalid start byte); run `make build`"]
+    assert _heads(info) == [f"dataset/tables/claims.csv:{line + 1}: not UTF-8 text (invalid start byte); run `make build` [not-utf8]"]
 
 
 def test_a_seed_that_is_not_utf8_is_located_without_a_traceback(published, tmp_path):
@@ -284,7 +284,13 @@ def test_a_seed_that_is_not_utf8_is_located_without_a_traceback(published, tmp_p
     with pytest.raises(PackageError) as info:
         build_db(published, tmp_path)
     assert len(info.value.problems) == 1
-    assert info.value.problems[0].startswith("seeds/004_1b4dc4a5edc3487e.txt: not UTF-8 text (invalid start byte at byte ")
+    assert _heads(info)[0].startswith("seeds/004_1b4dc4a5edc3487e.txt: not UTF-8 text (invalid start byte at byte ")
+    assert info.value.problems[0].code == "not-utf8"
+
+
+def _heads(info) -> list[str]:
+    """The first line of each problem a PackageError carries (file:line: field: message [code])."""
+    return [p.format().splitlines()[0] for p in info.value.problems]
 
 
 def _edit(path, old: str, new: str) -> str:
@@ -302,8 +308,9 @@ def test_the_build_is_atomic_and_a_broken_package_is_located(published, tmp_path
     _edit(published.tables / "claims.csv", "004-c01,004,", "004-c01,004x,")
     with pytest.raises(PackageError) as info:
         build_db(published, out)
-    assert info.value.problems == ["dataset/tables/claims.csv: differs from its hash in datapackage.json "
-                                   "(edited by hand or stale); run `make build`"]
+    assert _heads(info) == ["dataset/tables/claims.csv: differs from its hash in datapackage.json "
+                            "(edited by hand or stale) [package-stale]"]
+    assert "run `make build`" in info.value.problems[0].hint
     assert first.files.db.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == ["dataset.db", "metadata.json"], "a temporary file was left behind"
 
@@ -324,7 +331,8 @@ def test_dangling_foreign_keys_and_bad_values_are_located(published, tmp_path):
     _rehash(published, "claims")
     with pytest.raises(PackageError) as info:
         build_db(published, tmp_path)
-    assert len(info.value.problems) == 1 and "claims.csv: row" in info.value.problems[0] and "articles" in info.value.problems[0]
+    assert len(info.value.problems) == 1 and "claims.csv: row" in _heads(info)[0] and "articles" in _heads(info)[0]
+    assert info.value.problems[0].code == "table-row"
 
     lines = text.split("\r\n")
     line = next(i for i, row in enumerate(lines) if row.startswith("004-c01,"))
@@ -333,7 +341,7 @@ def test_dangling_foreign_keys_and_bad_values_are_located(published, tmp_path):
     _rehash(published, "claims")
     with pytest.raises(PackageError) as info:
         build_db(published, tmp_path)
-    assert info.value.problems == [f"dataset/tables/claims.csv:{line + 1}: hedged: 'maybe' is not a valid boolean"]
+    assert _heads(info) == [f"dataset/tables/claims.csv:{line + 1}: hedged: 'maybe' is not a valid boolean [table-row]"]
 
 
 def test_db_command_reports_problems_without_a_traceback(published):
@@ -341,10 +349,12 @@ def test_db_command_reports_problems_without_a_traceback(published):
     result = cli("db", "--root", str(published.root))
     assert result.exit_code == 1
     assert "seeds/004_1b4dc4a5edc3487e.txt: sha256 differs" in result.output
+    assert "[seed-hash-mismatch]" in result.output and "hint: Never edit a seed" in result.output
     assert "Traceback" not in result.output
     published.datapackage.unlink()
     result = cli("db", "--root", str(published.root))
-    assert result.exit_code == 1 and "datapackage.json: missing; run `make build` first" in result.output
+    assert result.exit_code == 1 and "datapackage.json: missing [package-missing]" in result.output
+    assert "hint: Run `make build`" in result.output
 
 
 def test_db_command_writes_the_database_and_metadata(published):
@@ -418,7 +428,7 @@ def test_vsv_reads_whatever_csv_writer_writes_as_the_reference_does(tmp_path_fac
     conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, text TEXT, count INTEGER, flag INTEGER, note TEXT)")
     assert db_module._quick_load(conn, layout, resource, "vsv") == len(rows)
     quick = conn.execute("SELECT * FROM t ORDER BY rowid").fetchall()
-    problems: list[str] = []
+    problems: list = []
     reference = list(db_module.read_table(layout, resource, problems))
     assert not problems and quick == reference
 

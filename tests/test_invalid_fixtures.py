@@ -25,6 +25,9 @@ GENERATED = {
     "empty-text": "tests/test_scaffold.py::test_scaffold_refuses_a_text_with_nothing_in_it",
     "already-archived": "tests/test_scaffold.py::test_scaffold_never_overwrites",
     "would-overwrite": "tests/test_scaffold.py::test_scaffold_never_overwrites",
+    "package-missing": "tests/test_db.py::test_db_command_reports_problems_without_a_traceback",
+    "package-stale": "tests/test_db.py::test_the_build_is_atomic_and_a_broken_package_is_located",
+    "table-row": "tests/test_db.py::test_dangling_foreign_keys_and_bad_values_are_located",
 }
 
 
