@@ -108,6 +108,10 @@ def closest_passage(haystack: str, quote: str) -> tuple[str, ...]:
     # Extend to the end of the word so the passage never stops mid-word ("Apri").
     while end < len(haystack) and end < best + n + 20 and not haystack[end].isspace():
         end += 1
+    # ...but not to the punctuation after it ("delegates." for a quote ending "delegates"), which
+    # would be reported as a difference the quote never had.
+    while quote[-1:].isalnum() and end > best + n and not haystack[end - 1].isalnum():
+        end -= 1
     passage = haystack[best:end]
     lines = [f"closest passage ({best_score:.0%} alike): {passage!r}"]
     diffs = _differences(quote, passage)

@@ -40,3 +40,13 @@ def test_straight_quotes_are_explained():
 def test_occurrence_out_of_range():
     miss = resolve(TEXT, "twice", 2, BODY, scope="body")
     assert miss.code == "occurrence-out-of-range"
+
+
+def test_the_closest_passage_stops_at_the_word_not_at_its_punctuation():
+    """A quote that ends in a word is compared with a passage that ends in a word: the full stop
+    after it is not reported as a difference the quote never had."""
+    detail = closest_passage("The meeting had about 40 delegates. Then more.", "about 41 delegates")
+    assert detail[0] == "closest passage (94% alike): 'about 40 delegates'"
+    assert detail[1] == "differs: quote has '1' where the text has '0'"
+    # a quote that ends in punctuation keeps it in the passage
+    assert "'The talks may resume in April.'" in closest_passage("The talks may resume in April.", "The talks may resume in May.")[0]
