@@ -11,6 +11,7 @@ from schema.tables import TABLES
 from scripts.build import build, published_files, stale
 from scripts.sentences import sentences
 from scripts.spans import Span
+from scripts.yamlio import loads
 
 SPAN_TABLES = ("claims", "figures", "skips", "mentions")
 
@@ -148,3 +149,18 @@ def test_propositions_count_supporting_articles(tables):
         assert int(prop["n_articles"]) == len(supporting)
         assert (prop["articles"] or "") == ";".join(sorted(supporting))
     assert sum(int(p["n_articles"]) >= 2 for p in tables["propositions"]) >= 3
+
+
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+
+
+def test_the_titles_give_the_number_of_articles(layout):
+    """The package's title (and so the codebook's and Datasette's) and the citation's say how many
+    articles there are; a contributor who adds one must not leave them saying the old number."""
+    n = len(layout.record_files())
+    said = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else f"{n:,}"
+    package = loads(layout.package_meta.read_text(encoding="utf-8"), "dataset/package.yaml").data
+    citation = loads((layout.root / "CITATION.cff").read_text(encoding="utf-8"), "CITATION.cff").data
+    for where, title in (("dataset/package.yaml", package["title"]), ("CITATION.cff", citation["title"])):
+        assert f"from {said} news articles" in title, f"{where}: the title should say {said} articles: {title!r}"
