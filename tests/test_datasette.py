@@ -16,7 +16,8 @@ from schema.vocab import Stance
 from scripts.canned_queries import QUERIES
 from scripts.corroboration import MIXED, SILENT, matrix
 from scripts.db import DATABASE, build_db
-from scripts.highlight import Evidence, regions
+from scripts.evidence_tables import EVIDENCE_TABLES
+from scripts.highlight import Evidence, anchor, regions
 
 from .conftest import cli
 from .datasette_helpers import (HOSTILE_ACTOR, HOSTILE_CLAIM, HOSTILE_NOTES, HOSTILE_PROPOSITION, SCRIPT, TEMPLATE, Site, build_site,
@@ -168,6 +169,17 @@ def test_articles_table_and_quotes_link_to_article_pages(site, tables):
     claim = tables["claims"][0]
     page = site.get(f"/{DATABASE}/claims/{claim['claim_id']}").text
     assert f'href="/-/article/{claim["article_id"]}#claim-{claim["claim_id"]}"' in page
+
+
+@pytest.mark.parametrize("evidence", EVIDENCE_TABLES, ids=lambda e: e.table)
+def test_every_evidence_table_links_its_quotes_and_nothing_else(site, tables, evidence):
+    """Each evidence table's page links its quote column to the quote's place in its article, and
+    no other column to a place in an article."""
+    page = site.get(f"/{DATABASE}/{evidence.table}?_size=max").text
+    rows = [r for r in tables[evidence.table] if r[evidence.quote_column]]
+    for row in rows:
+        assert f'href="/-/article/{row["article_id"]}#{anchor(evidence.kind, row[evidence.id_column])}"' in page
+    assert page.count('title="See it in the article"') == len(rows)
 
 
 # --- canned queries ------------------------------------------------------------------------------
