@@ -54,7 +54,7 @@ DESCRIPTIONS: dict[Enum, str] = {
     ClaimKind.quote: "A speaker's own words, inside quotation marks in the text.",
     ClaimKind.paraphrase: "A speaker's statement reported without quotation marks.",
     ClaimKind.analysis: "The outlet's interpretation, opinion, expectation or prediction.",
-    Stance.supports: "The claim says what the proposition says.",
+    Stance.supports: "The claim says what the proposition says: its central assertion, and nothing against the rest. A claim that gives fewer of its details (no date, no place, not every party) still supports it; one that states a different fact (what the treaty was, the exchange's numbers) is not linked.",
     Stance.contradicts: "The claim says the opposite of the proposition, or excludes it.",
     Stance.qualifies: "The claim narrows, conditions or adds a reservation to the proposition.",
     DateBasis.stated: "The text prints the date (day, month and year as far as given).",
