@@ -511,3 +511,33 @@ def test_writing_sql_is_refused(site, tables, sql):
     assert "Statement must be a SELECT" in response.text or "not allowed" in response.text.lower() or "readonly" in response.text.lower()
     count = site.get(f"/{DATABASE}/claims.json?_size=0&_shape=objects").json()["filtered_table_rows_count"]
     assert count == len(tables["claims"])
+
+
+# --- the console: a visitor's mistake is one line, not a traceback --------------------------------
+
+@pytest.mark.parametrize("path, status, says", [
+    ("/dataset/nonexistent", 404, "Table not found"),
+    ("/dataset?sql=delete+from+claims", 400, "Statement must be a SELECT"),
+    ("/-/article/999", 404, "999"),
+])
+def test_a_client_error_is_one_console_line_and_datasettes_own_page(site, capfd, path, status, says):
+    capfd.readouterr()
+    page = site.get(path, status=status).text
+    assert says in page  # the page is Datasette's (or the article route's) error page, as before
+    out, err = capfd.readouterr()  # rich printed its traceback to stdout, the rest goes to stderr
+    lines = [line for line in (out + err).splitlines() if line.strip()]
+    assert len(lines) <= 1 and "Traceback" not in out + err and "╭" not in out + err, (out + err)[:2000]
+    if lines:
+        assert lines[0].startswith(f"GET {path.split('?')[0]} -> {status}: ")
+
+
+def test_only_client_errors_are_shortened():
+    from datasette.utils.asgi import NotFound
+    from datasette.views.base import DatasetteError
+
+    from plugins.client_errors import client_error
+
+    assert client_error(NotFound("Table not found")) == (404, "Table not found")
+    assert client_error(DatasetteError("too slow", status=400)) == (400, "too slow")
+    assert client_error(DatasetteError("broken", status=500)) is None
+    assert client_error(RuntimeError("a bug")) is None  # a server error keeps its traceback
