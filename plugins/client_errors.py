@@ -13,13 +13,14 @@ Datasette's own: its default hook still renders it.
 """
 from __future__ import annotations
 
-import sys
 from typing import Optional
 
 import datasette.handle_exception as default_handler
 from datasette import hookimpl
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
+
+from scripts.serve import log_client_error
 
 # Datasette's default hook prints rich's traceback when rich can be imported (it comes with
 # Datasette's dependencies); without it, only a 5xx is printed, by traceback.print_exc.
@@ -39,7 +40,5 @@ def client_error(exception: BaseException) -> Optional[tuple[int, str]]:
 def handle_exception(datasette, request, exception):
     said = client_error(exception)
     if said is not None:
-        status, message = said
-        first_line = message.strip().splitlines()[0] if message.strip() else ""
-        print(f"{request.method} {request.path} -> {status}: {first_line}", file=sys.stderr)
+        log_client_error(request.method, request.path, *said)
     return None  # Datasette's own hook renders the page

@@ -20,8 +20,9 @@ from markupsafe import Markup
 from scripts.corroboration import STATES, matrix
 from scripts.db import DATABASE, SEEDS
 from scripts.evidence_tables import ARTICLE_EVIDENCE_SQL, BY_TABLE, EVIDENCE_TABLES
+from scripts.fragments import cell, columns_holding
 from scripts.highlight import KINDS, Evidence, anchor, regions, seed_html
-from scripts.serve import STATIC_MOUNT
+from scripts.serve import STATIC_MOUNT, log_client_error
 
 METADATA_FIELDS = ("title", "publisher", "author", "published")
 
@@ -42,6 +43,7 @@ def row_url(datasette, table: str, *pk_values) -> str:
 async def not_found(datasette, request, message: str) -> Response:
     """Datasette's own error page, rendered here: raising NotFound from a route would make Datasette
     print a full traceback on the console for every mistyped URL."""
+    log_client_error(request.method, request.path, 404, message)
     page = await datasette.render_template("error.html", {"ok": False, "error": message, "status": 404, "title": None},
                                            request=request)
     return Response.html(page, status=404)
@@ -111,6 +113,7 @@ async def corroboration_page(datasette, request, db):
     claims = (await db.execute(
         "select claim_id, article_id, proposition_id, stance, statement from claims where proposition_id is not null")).rows
     rows = matrix([dict(p) for p in propositions], [a["article_id"] for a in articles], [dict(c) for c in claims])
+    n_claims = (await db.execute("select count(*) from claims")).rows[0][0]
     context = {
         "database": DATABASE,
         "rows": rows,
@@ -119,6 +122,10 @@ async def corroboration_page(datasette, request, db):
         "claim_url": lambda claim_id: row_url(datasette, "claims", claim_id),
         "proposition_url": lambda proposition_id: row_url(datasette, "propositions", proposition_id),
         "single_source": sum(1 for r in rows if r.single_source),
+        # Claims linked to no proposition are in no row: the page says how many, and where they are.
+        "n_claims": n_claims,
+        "n_unlinked": n_claims - len(claims),
+        "single_source_url": datasette.urls.query(DATABASE, "single_source_claims"),
     }
     return Response.html(await datasette.render_template("corroboration.html", context, request=request))
 
@@ -155,11 +162,32 @@ def extra_css_urls(datasette):
     return [datasette.urls.path(f"/{STATIC_MOUNT[0]}/browse.css")]
 
 
+_BOOLEANS = columns_holding(bool)
+_AS_PUBLISHED = {table: set(columns) for table, columns in columns_holding(bool, float).items()}
+
+
+def _unlabelled_link(datasette, database: str, table: str, column: str, target):
+    """A foreign key whose row has no label (article 000 prints no title): Datasette would show
+    "None 000"; this shows the id alone, linked as Datasette links it."""
+    async def link():
+        others = {fk["column"]: fk["other_table"] for fk in await datasette.get_database(database).foreign_keys_for_table(table)}
+        if column not in others:
+            return None
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, others[column], tilde_encode(str(target))), target)
+    return link()
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     """Link the articles table to the article pages, and every quote to its place in its article."""
     if database != DATABASE or value in (None, "") or row is None:
         return None
+    if isinstance(value, dict) and value.get("label") in (None, ""):
+        return _unlabelled_link(datasette, database, table, column, value["value"])
+    if column in _AS_PUBLISHED.get(table, ()) and isinstance(value, (int, float)):
+        # SQLite holds booleans as 0/1 and these numbers as floats (3.0); show them as the
+        # published CSV writes them (false/true, 3).
+        return cell(bool(value) if column in _BOOLEANS.get(table, ()) else float(value))
     article_id = _cell(row, "article_id")
     if article_id is None:
         return None

@@ -9,8 +9,10 @@ statement (about 19 ms). Only searches go this way (see `searching`). Either way
 for twice is counted once.
 
 The results are ColumnFacet's, entry for entry (tests/test_datasette.py compares the two on
-searches, filters and foreign-key labels). Should the shared query run out of time, the facets
-are counted Datasette's way, one query each, each with its own time limit.
+searches, filters and foreign-key labels), but for an entry whose row has no label (article 000
+prints no title), which is labelled by its value instead of None, on every page. Should the
+shared query run out of time, the facets are counted Datasette's way, one query each, each with
+its own time limit.
 """
 from __future__ import annotations
 
@@ -30,7 +32,19 @@ def _column(config: dict) -> str:
     return config["config"].get("column") or config["config"]["simple"]
 
 
+def with_labels(results: list[dict]) -> list[dict]:
+    """Facet entries whose row has no label (article 000 prints no title) labelled by their value:
+    Datasette would show "None"."""
+    for facet in results:
+        for value in facet["results"]:
+            if value["label"] in (None, ""):
+                value["label"] = value["value"]
+    return results
+
+
 class SharedColumnFacet(ColumnFacet):
+    with_labels = staticmethod(with_labels)  # for the tests, which get the class from Datasette's registry
+
     def get_configs(self):
         """ColumnFacet's configs, each column once (metadata's first: it is not hideable)."""
         seen: set[str] = set()
@@ -59,7 +73,8 @@ class SharedColumnFacet(ColumnFacet):
     async def facet_results(self):
         configs = self.get_configs()
         if len(configs) < 2 or not self.searching():
-            return await super().facet_results()
+            results, timed_out = await super().facet_results()
+            return with_labels(results), timed_out
         columns = [_column(c) for c in configs]
         facet_size = self.get_facet_size()
         try:
@@ -98,7 +113,7 @@ class SharedColumnFacet(ColumnFacet):
                     "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle_path)),
                     "selected": selected,
                 })
-        return results, []
+        return with_labels(results), []
 
 
 @hookimpl

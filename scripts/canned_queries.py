@@ -30,7 +30,7 @@ from propositions p
 order by p.n_articles desc, p.n_articles_contradicting desc, p.proposition_id""",
     },
     "single_source_claims": {
-        "title": "Claims only one article makes",
+        "title": "Claims not linked to a corroborated proposition",
         "description": "Claims with no cross-article proposition, or whose proposition is supported by at most "
                        "one article: what rests on a single source.",
         "sql": """select

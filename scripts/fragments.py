@@ -45,7 +45,7 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def _columns_holding(*kinds: type) -> dict[str, list[str]]:
+def columns_holding(*kinds: type) -> dict[str, list[str]]:
     """Per table, the columns whose annotation admits any of `kinds` (Optional[float] admits float)."""
     return {model.TABLE.name: [c for c, f in model.model_fields.items()
                                if any(t in kinds for t in (f.annotation, *typing.get_args(f.annotation)))]
@@ -55,10 +55,10 @@ def _columns_holding(*kinds: type) -> dict[str, list[str]]:
 # The columns whose values `cell` must write: booleans (true/false), floats (integral ones
 # without ".0") and dates. Every other cell is text, an integer or empty, which csv.writer
 # writes as `cell` would (None as "", integers with str), with no Python per cell.
-CELL_COLUMNS = _columns_holding(bool, float, dt.date)
+CELL_COLUMNS = columns_holding(bool, float, dt.date)
 # The columns that hold floats (figures' value, value_min, value_max): the only places in an
 # article's document where orjson and json could write a number differently.
-FLOAT_COLUMNS = _columns_holding(float)
+FLOAT_COLUMNS = columns_holding(float)
 
 
 @lru_cache(maxsize=None)

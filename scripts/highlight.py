@@ -160,7 +160,11 @@ def seed_html(parts: list[Region]) -> Markup:
             if link is not None:
                 kinds = "".join(f" ev-{escape(k)}" for k in seg.kinds)
                 shared = " ev-shared" if seg.shared_by_claims else ""
-                out.append(f'<a class="ev{kinds}{shared}" href="{escape(link.url)}" title="{escape(seg.title)}">{escape(seg.text)}</a>')
+                # data-ev: the anchors of every span covering the segment, so the page can mark all of
+                # a span's segments when a link arrives at its anchor (#claim-004-c25).
+                covering = " ".join(str(escape(e.anchor)) for e in seg.covering)
+                out.append(f'<a class="ev{kinds}{shared}" href="{escape(link.url)}" title="{escape(seg.title)}" '
+                           f'data-ev="{covering}">{escape(seg.text)}</a>')
             else:
                 out.append(str(escape(seg.text)))
         out.append("</div>")

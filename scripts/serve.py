@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -64,6 +65,12 @@ async def _run(ds: Datasette, host: str, port: int) -> None:
     await ds.invoke_startup()
     config = uvicorn.Config(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
     await _AnnouncingServer(config, f"http://{host}:{port}/").serve()
+
+
+def log_client_error(method: str, path: str, status: int, message: str) -> None:
+    """One console line for an error a visitor caused (plugins/client_errors.py, the article pages)."""
+    first_line = message.strip().splitlines()[0] if message.strip() else ""
+    print(f"{method} {path} -> {status}: {first_line}", file=sys.stderr)
 
 
 def serve(files: DbFiles, host: str, port: int) -> None:

@@ -152,6 +152,21 @@ def test_article_page_highlights_evidence_and_links_it(page, server, project):
     _shot(page, "claim-row")
 
 
+def test_arriving_at_a_quote_marks_all_of_its_text(page, server, project):
+    """A quote link (/-/article/004#claim-004-c25) marks every segment of that claim's span, so the
+    marked text is exactly the claim's quote; moving to another anchor moves the mark."""
+    claims = {c["claim_id"]: c for c in _rows(project, "claims") if c["article_id"] == "004"}
+    marked = "() => Array.from(document.querySelectorAll('a.ev.ev-target')).map(el => el.textContent).join('')"
+    page.goto(server + "/-/article/004#claim-004-c25")
+    assert page.evaluate(marked) == claims["004-c25"]["quote"]
+    assert page.locator("a.ev.ev-target").first.is_visible()
+    _shot(page, "article-target")
+    page.evaluate("() => { location.hash = 'claim-004-c01'; }")
+    page.wait_for_function("() => document.querySelector('a.ev.ev-target') && "
+                           "document.querySelector('a.ev.ev-target').dataset.ev.split(' ').includes('claim-004-c01')")
+    assert page.evaluate(marked) == claims["004-c01"]["quote"]
+
+
 def test_corroboration_matrix(page, server, project):
     page.goto(server + "/-/corroboration")
     rows = page.locator("table.matrix tbody tr")

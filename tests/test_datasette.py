@@ -2,6 +2,7 @@
 query, article page and the corroboration matrix, and hostile text shown as text."""
 from __future__ import annotations
 
+import copy
 import re
 import time
 from pathlib import Path
@@ -107,8 +108,8 @@ def test_search_facets_counted_together_are_datasettes_own(site, word, extra):
     facet = _search_facet(site, word, extra)
     assert len(facet.get_configs()) >= 4 and facet.searching()
     shared = site._loop.run_until_complete(facet.facet_results())
-    own = site._loop.run_until_complete(ColumnFacet.facet_results(facet))
-    assert shared == own
+    own, timed_out = site._loop.run_until_complete(ColumnFacet.facet_results(facet))
+    assert shared == (type(facet).with_labels(copy.deepcopy(own)), timed_out)  # Datasette's, with article 000 labelled "000", not None
     if word == "prisoner":
         assert any(r["label"] != r["value"] for f in shared[0] if f["name"] == "speaker_id" for r in f["results"])
 
@@ -309,6 +310,10 @@ def test_matrix_shows_every_proposition_by_support(site, tables):
     for article in tables["articles"]:
         assert f'href="/-/article/{article["article_id"]}"' in page
     assert "state-silent" in page and "state-supports" in page
+    # the claims in no row are counted, and the query that lists them is linked
+    unlinked = sum(1 for c in tables["claims"] if not c["proposition_id"])
+    assert f"{unlinked} of {len(tables['claims'])} claims are linked to no proposition" in page
+    assert f'href="/{DATABASE}/single_source_claims"' in page
 
 
 def test_matrix_cells():
@@ -379,8 +384,8 @@ def test_segments_always_give_the_text_back(text, raw, body_start, body_end):
             assert [o.evidence for o in segment.opening] == starting
 
 
-# The loop templates/article.html used before scripts/highlight.py wrote the seed text in Python:
-# the reference seed_html must match, byte for byte.
+# The loop templates/article.html used before scripts/highlight.py wrote the seed text in Python
+# (with data-ev, added since): the reference seed_html must match, byte for byte.
 JINJA_SEED_TEXT = """<div class="seed-text">
 {%- for region in regions -%}
 <div class="region region-{{ region.part }}{% if region.furniture %} furniture{% endif %}" data-label="
@@ -391,7 +396,7 @@ JINJA_SEED_TEXT = """<div class="seed-text">
 {%- if op.tag -%}<a class="tag tag-{{ op.evidence.kind }}" id="{{ op.evidence.anchor }}" href="{{ op.evidence.url }}" data-tag="{{ op.tag }}" title="{{ op.evidence.kind }}: {{ op.evidence.label }}"></a>
 {%- else -%}<span id="{{ op.evidence.anchor }}"></span>{%- endif -%}
 {%- endfor -%}
-{%- if seg.link -%}<a class="ev{% for k in seg.kinds %} ev-{{ k }}{% endfor %}{% if seg.shared_by_claims %} ev-shared{% endif %}" href="{{ seg.link.url }}" title="{{ seg.title }}">{{ seg.text }}</a>
+{%- if seg.link -%}<a class="ev{% for k in seg.kinds %} ev-{{ k }}{% endfor %}{% if seg.shared_by_claims %} ev-shared{% endif %}" href="{{ seg.link.url }}" title="{{ seg.title }}" data-ev="{{ seg.covering|map(attribute='anchor')|join(' ') }}">{{ seg.text }}</a>
 {%- else -%}{{ seg.text }}{%- endif -%}
 {%- endfor -%}
 </div>
@@ -526,9 +531,8 @@ def test_a_client_error_is_one_console_line_and_datasettes_own_page(site, capfd,
     assert says in page  # the page is Datasette's (or the article route's) error page, as before
     out, err = capfd.readouterr()  # rich printed its traceback to stdout, the rest goes to stderr
     lines = [line for line in (out + err).splitlines() if line.strip()]
-    assert len(lines) <= 1 and "Traceback" not in out + err and "╭" not in out + err, (out + err)[:2000]
-    if lines:
-        assert lines[0].startswith(f"GET {path.split('?')[0]} -> {status}: ")
+    assert "Traceback" not in out + err and "╭" not in out + err, (out + err)[:2000]
+    assert len(lines) == 1 and lines[0].startswith(f"GET {path.split('?')[0]} -> {status}: "), lines
 
 
 def test_only_client_errors_are_shortened():
@@ -541,3 +545,24 @@ def test_only_client_errors_are_shortened():
     assert client_error(DatasetteError("too slow", status=400)) == (400, "too slow")
     assert client_error(DatasetteError("broken", status=500)) is None
     assert client_error(RuntimeError("a bug")) is None  # a server error keeps its traceback
+
+
+@pytest.mark.parametrize("path", ["/dataset/claims", "/dataset/skips", "/dataset/mentions", "/dataset/claims?_search=dialogue"])
+def test_an_article_with_no_title_is_shown_by_its_id_not_as_none(site, path):
+    """Article 000 prints no title, so it has no label: its cells and facet entries show "000",
+    linked to its row, where Datasette would write "None 000" and "None"."""
+    page = site.get(path).text
+    assert not re.findall(r"None(&nbsp;| )000|>None<", page)
+    assert f'href="/{DATABASE}/articles/000">000</a>' in page
+
+
+def test_booleans_and_numbers_are_shown_as_the_csv_writes_them(site, tables):
+    """SQLite holds `hedged` as 0/1 and a figure's value as a float (3.0); the pages show what the
+    published CSV holds: false/true and 3."""
+    figure = next(f for f in tables["figures"] if f["value"])
+    page = site.get(f"/{DATABASE}/figures/{figure['figure_id']}").text
+    assert re.search(rf'<td class="col-value[^"]*"[^>]*>{re.escape(figure["value"])}</td>', page), figure["value"]
+    assert re.search(rf'<td class="col-approximate[^"]*"[^>]*>{figure["approximate"]}</td>', page)
+    page = site.get(f"/{DATABASE}/claims").text
+    shown = re.findall(r'<td class="col-hedged[^"]*"[^>]*>([^<]*)</td>', page)
+    assert shown and set(shown) <= {"true", "false"}
