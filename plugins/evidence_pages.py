@@ -17,6 +17,7 @@ from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from schema.tables import TABLES
 from scripts.corroboration import STATES, matrix
 from scripts.db import DATABASE, SEEDS
 from scripts.evidence_tables import ARTICLE_EVIDENCE_SQL, BY_TABLE, EVIDENCE_TABLES
@@ -163,7 +164,31 @@ def extra_css_urls(datasette):
 
 
 _BOOLEANS = columns_holding(bool)
+LABELS = {model.TABLE.name: model.TABLE.label_column for model in TABLES}
 _AS_PUBLISHED = {table: set(columns) for table, columns in columns_holding(bool, float).items()}
+
+
+# (table, column) -> (the table it points at, its column, that table's label column), from the models.
+_KEYS = {(model.TABLE.name, fk.fields[0]): (fk.table, fk.reference[0], LABELS.get(fk.table))
+         for model in TABLES for fk in model.TABLE.foreign_keys if len(fk.fields) == 1}
+
+
+def _key_link(datasette, database: str, key: tuple, target):
+    """The row a foreign key points at, linked and named as Datasette writes an expanded key on a
+    table page (`<a>label</a>&nbsp;<em>id</em>`), or by its id when it has no label."""
+    other, other_column, label_column = key
+
+    async def link():
+        label = None
+        if label_column:
+            rows = (await datasette.get_database(database).execute(
+                f"select [{label_column}] from [{other}] where [{other_column}] = ?", [target])).rows
+            label = rows[0][0] if rows else None
+        url = datasette.urls.row(database, other, tilde_encode(str(target)))
+        if label in (None, "") or label == target:
+            return Markup('<a href="{}">{}</a>').format(url, target)
+        return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(url, label, target)
+    return link()
 
 
 def _unlabelled_link(datasette, database: str, table: str, column: str, target):
@@ -184,6 +209,9 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if isinstance(value, dict) and value.get("label") in (None, ""):
         return _unlabelled_link(datasette, database, table, column, value["value"])
+    if (table, column) in _KEYS and not isinstance(value, dict):
+        # A foreign key Datasette did not expand: on a row page. Shown as a table page shows it.
+        return _key_link(datasette, database, _KEYS[table, column], value)
     if column in _AS_PUBLISHED.get(table, ()) and isinstance(value, (int, float)):
         # SQLite holds booleans as 0/1 and these numbers as floats (3.0); show them as the
         # published CSV writes them (false/true, 3).

@@ -566,3 +566,16 @@ def test_booleans_and_numbers_are_shown_as_the_csv_writes_them(site, tables):
     page = site.get(f"/{DATABASE}/claims").text
     shown = re.findall(r'<td class="col-hedged[^"]*"[^>]*>([^<]*)</td>', page)
     assert shown and set(shown) <= {"true", "false"}
+
+
+def test_a_row_page_names_and_links_its_foreign_keys(site, tables):
+    """A claim's row page shows its article, speaker and proposition as the table page does: the
+    name, linked to its row, then the id (Datasette's row page wrote the bare id)."""
+    claim = next(c for c in tables["claims"] if c["speaker_id"] and c["proposition_id"] and c["article_id"] != "000")
+    page = site.get(f"/{DATABASE}/claims/{claim['claim_id']}").text
+    article = next(a for a in tables["articles"] if a["article_id"] == claim["article_id"])
+    actor = next(a for a in tables["actors"] if a["actor_id"] == claim["speaker_id"])
+    proposition = next(p for p in tables["propositions"] if p["proposition_id"] == claim["proposition_id"])
+    for table, key, label in (("articles", claim["article_id"], article["title"]), ("actors", claim["speaker_id"], actor["name"]),
+                              ("propositions", claim["proposition_id"], proposition["statement"])):
+        assert f'<a href="/{DATABASE}/{table}/{key}">{escaped(label)}</a>&nbsp;<em>{key}</em>' in page, table
