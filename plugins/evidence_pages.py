@@ -173,6 +173,13 @@ _KEYS = {(model.TABLE.name, fk.fields[0]): (fk.table, fk.reference[0], LABELS.ge
          for model in TABLES for fk in model.TABLE.foreign_keys if len(fk.fields) == 1}
 
 
+# In a query's results, which table an id column names a row of: each table's one-column key, and
+# the columns that point at actors by another name.
+_ROW_OF = {model.TABLE.primary_key[0]: model.TABLE.name for model in TABLES if len(model.TABLE.primary_key) == 1}
+_ROW_OF.update({fk.fields[0]: fk.table for model in TABLES for fk in model.TABLE.foreign_keys
+                if len(fk.fields) == 1 and fk.fields[0] not in _ROW_OF})
+
+
 def _key_link(datasette, database: str, key: tuple, target):
     """The row a foreign key points at, linked and named as Datasette writes an expanded key on a
     table page (`<a>label</a>&nbsp;<em>id</em>`), or by its id when it has no label."""
@@ -209,6 +216,9 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if isinstance(value, dict) and value.get("label") in (None, ""):
         return _unlabelled_link(datasette, database, table, column, value["value"])
+    if table is None and column in _ROW_OF and isinstance(value, str):
+        # A canned or typed query's id column (claim_id, article_id, ...): linked to its row.
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, _ROW_OF[column], tilde_encode(value)), value)
     if (table, column) in _KEYS and not isinstance(value, dict):
         # A foreign key Datasette did not expand: on a row page. Shown as a table page shows it.
         return _key_link(datasette, database, _KEYS[table, column], value)

@@ -579,3 +579,15 @@ def test_a_row_page_names_and_links_its_foreign_keys(site, tables):
     for table, key, label in (("articles", claim["article_id"], article["title"]), ("actors", claim["speaker_id"], actor["name"]),
                               ("propositions", claim["proposition_id"], proposition["statement"])):
         assert f'<a href="/{DATABASE}/{table}/{key}">{escaped(label)}</a>&nbsp;<em>{key}</em>' in page, table
+
+
+def test_query_results_link_their_ids_to_rows(site, tables):
+    """In a canned query's results, claim, article, proposition and figure ids link to their rows."""
+    page = site.get(f"/{DATABASE}/figures_with_claims").text
+    figure = tables["figures"][0]
+    assert f'<a href="/{DATABASE}/figures/{figure["figure_id"]}">{figure["figure_id"]}</a>' in page
+    assert f'<a href="/{DATABASE}/articles/{figure["article_id"]}">{figure["article_id"]}</a>' in page
+    page = site.get(f"/{DATABASE}/contradictions_and_qualifications").text
+    claim = next(c for c in tables["claims"] if c["stance"] == "qualifies")
+    assert f'<a href="/{DATABASE}/claims/{claim["claim_id"]}">{claim["claim_id"]}</a>' in page
+    assert f'<a href="/{DATABASE}/propositions/{claim["proposition_id"]}">{claim["proposition_id"]}</a>' in page
