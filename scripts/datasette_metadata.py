@@ -6,7 +6,7 @@ the published datapackage.json (itself generated from the same models). Nothing 
 """
 from __future__ import annotations
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from schema.tables import TABLES, ArticleRow
 
@@ -34,7 +34,8 @@ _SEEDS_TABLE = {
 def column_description(field: dict) -> str:
     """The field's description (with its unit, when it has one), plus the values it may take
     when the description does not already name them all."""
-    text = field.get("description", "")
+    # Datasette shows column descriptions as plain text: the codebook's `code` marks are dropped.
+    text = field.get("description", "").replace("`", "")
     values = field.get("constraints", {}).get("enum") or []
     return f"{text} Values: {', '.join(values)}." if any(v not in text for v in values) else text
 
@@ -58,9 +59,17 @@ def table_metadata(resource: dict) -> dict:
 
 
 def description_html(description: str) -> str:
-    """The package description as escaped paragraphs (Datasette would run the plain text together)."""
+    """The package description as escaped paragraphs (Datasette would run the plain text together),
+    its `code` spans (`seeds/`) as <code>."""
     paragraphs = [p.strip() for p in description.split("\n\n") if p.strip()]
-    return str(Markup("\n").join(Markup("<p>{}</p>").format(p) for p in paragraphs))
+
+    def paragraph(text: str) -> Markup:
+        if text.count("`") % 2:  # an unpaired backtick: shown as it is
+            return Markup("<p>{}</p>").format(text)
+        pieces = text.split("`")  # odd pieces were between backticks
+        return Markup("<p>{}</p>").format(Markup("").join(Markup("<code>{}</code>").format(t) if i % 2 else escape(t)
+                                                         for i, t in enumerate(pieces)))
+    return str(Markup("\n").join(paragraph(p) for p in paragraphs))
 
 
 def metadata(package: dict) -> dict:

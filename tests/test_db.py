@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from schema.tables import TABLES
 from scripts.build import build
 from scripts.canned_queries import QUERIES
-from scripts.datasette_metadata import metadata
+from scripts.datasette_metadata import description_html, metadata
 from scripts import db as db_module
 from scripts.db import DATABASE, FULL_TEXT, READERS, SEEDS, PackageError, build_db, read_package, table_resources
 
@@ -381,7 +381,7 @@ def test_metadata_comes_from_the_models_and_the_package(package):
         assert table.get("label_column") == spec.label_column
         assert list(table["columns"]) == list(model.model_fields)
         for name, description in table["columns"].items():
-            assert description.startswith(fields[spec.name][name]["description"])
+            assert description.startswith(fields[spec.name][name]["description"].replace("`", ""))  # backticks dropped
     assert "unit" in tables["figures"]["columns"]["value"]
     assert tables["claims"]["fts_table"] == "claims_fts"
     assert tables[SEEDS]["hidden"] is True
@@ -447,3 +447,20 @@ def test_vsv_hands_a_nul_character_to_the_reference_reader(tmp_path):
     assert db_module._quick_load(conn, Layout(tmp_path), resource, "vsv") is None
     assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
     assert list(db_module.read_table(Layout(tmp_path), resource, [])) == [("r1", "x\x00y")]
+
+
+@pytest.mark.parametrize("text, html", [
+    ("Texts in `seeds/` and <b>.", "<p>Texts in <code>seeds/</code> and &lt;b&gt;.</p>"),
+    ("One.\n\nTwo `a<b`.", "<p>One.</p>\n<p>Two <code>a&lt;b</code>.</p>"),
+    ("An unpaired ` stays.", "<p>An unpaired ` stays.</p>"),
+])
+def test_the_description_shows_code_marks_as_code_and_escapes_the_rest(text, html):
+    assert description_html(text) == html
+
+
+def test_column_descriptions_in_datasette_carry_no_code_marks(package):
+    """Datasette shows column descriptions as plain text, so the codebook's backticks are dropped."""
+    tables = metadata(package)["databases"][DATABASE]["tables"]
+    described = [d for t in tables.values() for d in t.get("columns", {}).values()]
+    assert described and not any("`" in d for d in described)
+    assert any("`" in f.get("description", "") for r in table_resources(package) for f in r["schema"]["fields"])
