@@ -76,16 +76,19 @@ order by f.figure_id""",
     "said_by_speaker": {
         "title": "Everything said by a given speaker",
         "description": "Claims a speaker makes and figures they report, across all articles. "
-                       "Give an actor id (e.g. us-european-command) or the actor's name.",
+                       "Give an actor id (e.g. us-european-command), the actor's name or any of its "
+                       "aliases (Zelensky, Zelenskyy), in any case.",
         "sql": """select 'claim' as what, c.claim_id as id, c.article_id, a.name as speaker, c.kind,
        c.statement as says, c.quote, c.proposition_id, c.stance
 from claims c join actors a on a.actor_id = c.speaker_id
 where c.speaker_id = :speaker or a.name = :speaker collate nocase
+   or instr(';' || lower(a.aliases) || ';', ';' || lower(:speaker) || ';') > 0
 union all
 select 'figure', f.figure_id, f.article_id, a.name, 'figure',
        f.measure || ': ' || f.as_written, f.quote, null, null
 from figures f join actors a on a.actor_id = f.actor_id
 where f.actor_id = :speaker or a.name = :speaker collate nocase
+   or instr(';' || lower(a.aliases) || ';', ';' || lower(:speaker) || ';') > 0
 order by id""",
     },
     "contradictions_and_qualifications": {

@@ -229,6 +229,11 @@ def test_said_by_speaker(site, tables):
     assert by_id == sorted(claims + figures)
     assert [r["id"] for r in _query(site, "said_by_speaker", speaker="u.s.+european+command")] == by_id
     assert _query(site, "said_by_speaker", speaker="nobody") == []
+    # any alias finds the speaker, in any case; a part of an alias does not
+    zelensky = [r["id"] for r in _query(site, "said_by_speaker", speaker="volodymyr-zelensky")]
+    assert zelensky and [r["id"] for r in _query(site, "said_by_speaker", speaker="zelenskyy")] == zelensky
+    assert [r["id"] for r in _query(site, "said_by_speaker", speaker="Zelensky")] == zelensky
+    assert _query(site, "said_by_speaker", speaker="Zelen") == []
 
 
 def test_contradictions_and_qualifications(site, tables):
