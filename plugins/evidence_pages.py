@@ -120,7 +120,8 @@ async def corroboration_page(datasette, request, db):
         "rows": rows,
         "articles": [{**dict(a), "url": article_url(datasette, a["article_id"])} for a in articles],
         "states": STATES,
-        "claim_url": lambda claim_id: row_url(datasette, "claims", claim_id),
+        # A chip opens the claim where it is said, highlighted in its article (its row is one click on).
+        "claim_url": lambda article_id, claim_id: article_url(datasette, article_id, anchor("claim", claim_id)),
         "proposition_url": lambda proposition_id: row_url(datasette, "propositions", proposition_id),
         "single_source": sum(1 for r in rows if r.single_source),
         # Claims linked to no proposition are in no row: the page says how many, and where they are.

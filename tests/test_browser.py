@@ -177,8 +177,12 @@ def test_corroboration_matrix(page, server, project):
     link = page.locator("table.matrix td.cell a.claim").first
     claim_id = link.get_attribute("title").split()[0]
     assert claim_id.endswith("-" + link.inner_text())
-    link.click()
-    page.wait_for_url(f"**/dataset/claims/{claim_id}")
+    link.click()  # opens the claim in its article, its text marked
+    article_id = claim_id.rsplit("-", 1)[0]
+    page.wait_for_url(f"**/-/article/{article_id}#claim-{claim_id}")
+    quote = next(c["quote"] for c in _rows(project, "claims") if c["claim_id"] == claim_id)
+    page.wait_for_function("() => document.querySelector('a.ev.ev-target')")
+    assert page.evaluate("() => Array.from(document.querySelectorAll('a.ev.ev-target')).map(el => el.textContent).join('')") == quote
 
 
 @pytest.mark.parametrize("path, visible", [

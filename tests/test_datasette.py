@@ -310,8 +310,10 @@ def test_matrix_shows_every_proposition_by_support(site, tables):
     counts = [int(props[p]["n_articles"]) for p in order]
     assert counts == sorted(counts, reverse=True)
     for claim in tables["claims"]:
-        if claim["proposition_id"]:
-            assert f'href="/{DATABASE}/claims/{claim["claim_id"]}"' in page
+        if claim["proposition_id"]:  # each chip opens the claim in its article
+            assert f'href="/-/article/{claim["article_id"]}#claim-{claim["claim_id"]}"' in page
+    for proposition in props:  # a proposition's row can be linked to
+        assert f'<tr id="{proposition}"' in page
     for article in tables["articles"]:
         assert f'href="/-/article/{article["article_id"]}"' in page
     assert "state-silent" in page and "state-supports" in page
