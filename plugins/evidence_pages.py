@@ -164,21 +164,21 @@ def extra_css_urls(datasette):
     return [datasette.urls.path(f"/{STATIC_MOUNT[0]}/browse.css")]
 
 
+# From the models: the columns whose SQLite values are not what the CSV writes (booleans as 0/1,
+# numbers as floats), each foreign key's target and label column, and, for a query's results,
+# which table an id column names a row of (each table's one-column key, then the keys pointing
+# at actors by another name: speaker_id).
 _BOOLEANS = columns_holding(bool)
-LABELS = {model.TABLE.name: model.TABLE.label_column for model in TABLES}
 _AS_PUBLISHED = {table: set(columns) for table, columns in columns_holding(bool, float).items()}
-
-
-# (table, column) -> (the table it points at, its column, that table's label column), from the models.
-_KEYS = {(model.TABLE.name, fk.fields[0]): (fk.table, fk.reference[0], LABELS.get(fk.table))
+_LABELS = {model.TABLE.name: model.TABLE.label_column for model in TABLES}
+_KEYS = {(model.TABLE.name, fk.fields[0]): (fk.table, fk.reference[0], _LABELS.get(fk.table))
          for model in TABLES for fk in model.TABLE.foreign_keys if len(fk.fields) == 1}
-
-
-# In a query's results, which table an id column names a row of: each table's one-column key, and
-# the columns that point at actors by another name.
 _ROW_OF = {model.TABLE.primary_key[0]: model.TABLE.name for model in TABLES if len(model.TABLE.primary_key) == 1}
-_ROW_OF.update({fk.fields[0]: fk.table for model in TABLES for fk in model.TABLE.foreign_keys
-                if len(fk.fields) == 1 and fk.fields[0] not in _ROW_OF})
+_ROW_OF.update({column: key[0] for (_, column), key in _KEYS.items() if column not in _ROW_OF})
+
+
+def _row_link(datasette, database: str, table: str, key, text=None) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, table, tilde_encode(str(key))), key if text is None else text)
 
 
 def _key_link(datasette, database: str, key: tuple, target):
@@ -192,40 +192,29 @@ def _key_link(datasette, database: str, key: tuple, target):
             rows = (await datasette.get_database(database).execute(
                 f"select [{label_column}] from [{other}] where [{other_column}] = ?", [target])).rows
             label = rows[0][0] if rows else None
-        url = datasette.urls.row(database, other, tilde_encode(str(target)))
         if label in (None, "") or label == target:
-            return Markup('<a href="{}">{}</a>').format(url, target)
-        return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(url, label, target)
-    return link()
-
-
-def _unlabelled_link(datasette, database: str, table: str, column: str, target):
-    """A foreign key whose row has no label (article 000 prints no title): Datasette would show
-    "None 000"; this shows the id alone, linked as Datasette links it."""
-    async def link():
-        others = {fk["column"]: fk["other_table"] for fk in await datasette.get_database(database).foreign_keys_for_table(table)}
-        if column not in others:
-            return None
-        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, others[column], tilde_encode(str(target))), target)
+            return _row_link(datasette, database, other, target)
+        return _row_link(datasette, database, other, target, label) + Markup("&nbsp;<em>{}</em>").format(target)
     return link()
 
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """Link the articles table to the article pages, and every quote to its place in its article."""
+    """Show cells as the published files say them, and link them: a key whose row has no label
+    by its id (not "None"), a key Datasette did not expand (row pages) and a query's id columns
+    to their rows, booleans and numbers as the CSV writes them, the articles table to the article
+    pages, and every quote to its place in its article."""
     if database != DATABASE or value in (None, "") or row is None:
         return None
-    if isinstance(value, dict) and value.get("label") in (None, ""):
-        return _unlabelled_link(datasette, database, table, column, value["value"])
+    if isinstance(value, dict):  # a key Datasette expanded: its label is shown, unless there is none
+        if value.get("label") in (None, "") and (table, column) in _KEYS:
+            return _row_link(datasette, database, _KEYS[table, column][0], value["value"])
+        return None
     if table is None and column in _ROW_OF and isinstance(value, str):
-        # A canned or typed query's id column (claim_id, article_id, ...): linked to its row.
-        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, _ROW_OF[column], tilde_encode(value)), value)
-    if (table, column) in _KEYS and not isinstance(value, dict):
-        # A foreign key Datasette did not expand: on a row page. Shown as a table page shows it.
+        return _row_link(datasette, database, _ROW_OF[column], value)
+    if (table, column) in _KEYS:
         return _key_link(datasette, database, _KEYS[table, column], value)
     if column in _AS_PUBLISHED.get(table, ()) and isinstance(value, (int, float)):
-        # SQLite holds booleans as 0/1 and these numbers as floats (3.0); show them as the
-        # published CSV writes them (false/true, 3).
         return cell(bool(value) if column in _BOOLEANS.get(table, ()) else float(value))
     article_id = _cell(row, "article_id")
     if article_id is None:
