@@ -177,8 +177,8 @@ _ROW_OF = {model.TABLE.primary_key[0]: model.TABLE.name for model in TABLES if l
 _ROW_OF.update({column: key[0] for (_, column), key in _KEYS.items() if column not in _ROW_OF})
 
 
-def _row_link(datasette, database: str, table: str, key, text=None) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, table, tilde_encode(str(key))), key if text is None else text)
+def _row_link(datasette, table: str, key, text=None) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(row_url(datasette, table, key), key if text is None else text)
 
 
 def _key_link(datasette, database: str, key: tuple, target):
@@ -193,8 +193,8 @@ def _key_link(datasette, database: str, key: tuple, target):
                 f"select [{label_column}] from [{other}] where [{other_column}] = ?", [target])).rows
             label = rows[0][0] if rows else None
         if label in (None, "") or label == target:
-            return _row_link(datasette, database, other, target)
-        return _row_link(datasette, database, other, target, label) + Markup("&nbsp;<em>{}</em>").format(target)
+            return _row_link(datasette, other, target)
+        return _row_link(datasette, other, target, label) + Markup("&nbsp;<em>{}</em>").format(target)
     return link()
 
 
@@ -208,10 +208,10 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if isinstance(value, dict):  # a key Datasette expanded: its label is shown, unless there is none
         if value.get("label") in (None, "") and (table, column) in _KEYS:
-            return _row_link(datasette, database, _KEYS[table, column][0], value["value"])
+            return _row_link(datasette, _KEYS[table, column][0], value["value"])
         return None
     if table is None and column in _ROW_OF and isinstance(value, str):
-        return _row_link(datasette, database, _ROW_OF[column], value)
+        return _row_link(datasette, _ROW_OF[column], value)
     if (table, column) in _KEYS:
         return _key_link(datasette, database, _KEYS[table, column], value)
     if column in _AS_PUBLISHED.get(table, ()) and isinstance(value, (int, float)):

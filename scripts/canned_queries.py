@@ -8,6 +8,10 @@ from __future__ import annotations
 from schema.vocab import Stance
 
 _SUPPORTS, _CONTRADICTS, _QUALIFIES = (f"'{s.value}'" for s in (Stance.supports, Stance.contradicts, Stance.qualifies))
+# The actor `a` is the one asked for: by id (`key`, the column naming it), by name or by any of its
+# ";"-joined aliases, in any case.
+_IS_SPEAKER = ("{key} = :speaker or a.name = :speaker collate nocase\n"
+               "   or instr(';' || lower(a.aliases) || ';', ';' || lower(:speaker) || ';') > 0")
 
 QUERIES: dict[str, dict[str, str]] = {
     "propositions_by_support": {
@@ -78,17 +82,15 @@ order by f.figure_id""",
         "description": "Claims a speaker makes and figures they report, across all articles. "
                        "Give an actor id (e.g. us-european-command), the actor's name or any of its "
                        "aliases (Zelensky, Zelenskyy), in any case.",
-        "sql": """select 'claim' as what, c.claim_id as id, c.article_id, a.name as speaker, c.kind,
+        "sql": f"""select 'claim' as what, c.claim_id as id, c.article_id, a.name as speaker, c.kind,
        c.statement as says, c.quote, c.proposition_id, c.stance
 from claims c join actors a on a.actor_id = c.speaker_id
-where c.speaker_id = :speaker or a.name = :speaker collate nocase
-   or instr(';' || lower(a.aliases) || ';', ';' || lower(:speaker) || ';') > 0
+where {_IS_SPEAKER.format(key="c.speaker_id")}
 union all
 select 'figure', f.figure_id, f.article_id, a.name, 'figure',
        f.measure || ': ' || f.as_written, f.quote, null, null
 from figures f join actors a on a.actor_id = f.actor_id
-where f.actor_id = :speaker or a.name = :speaker collate nocase
-   or instr(';' || lower(a.aliases) || ';', ';' || lower(:speaker) || ';') > 0
+where {_IS_SPEAKER.format(key="f.actor_id")}
 order by id""",
     },
     "contradictions_and_qualifications": {
