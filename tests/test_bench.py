@@ -2,15 +2,20 @@
 (`make bench` itself takes minutes; these check that its pieces measure what they say.)"""
 from __future__ import annotations
 
+import csv
 import shutil
 import sys
 from pathlib import Path
 
+import orjson
 import pytest
 
-from scripts.bench import SizeResult, _percentile, floor, report, run_command, targets
+from scripts.bench import SizeResult, _percentile, _records_json_items, floor, library_floor, report, run_command, targets
+from scripts.layout import ROOT
 
-from .conftest import make_project
+from .conftest import cli, make_project
+
+ROOT_DATASET = ROOT / "dataset"
 
 
 def test_a_command_is_timed_and_its_process_tree_memory_is_seen():
@@ -134,3 +139,27 @@ def test_instructions_are_counted_per_record_and_a_run_counts_the_same_twice(tmp
     assert one["per_record"] == (one["total"] - one["start_up"]) / 2 > 1_000_000  # a real record costs millions
     assert none["records"] == 0 and none["per_record"] is None
     assert abs(none["start_up"] - one["start_up"]) / one["start_up"] < 1e-4  # hash seeds fixed: 196 and 15,752 apart in 1.2 billion, seen
+
+
+def test_records_json_is_cut_into_its_documents():
+    blob = (ROOT_DATASET / "records.json").read_bytes()
+    assert [orjson.loads(item) for item in _records_json_items(blob)] == orjson.loads(blob)
+    assert _records_json_items(b"[]\n") == []
+
+
+def test_the_libraries_floor_writes_every_table_row_and_document(real_copy):
+    assert cli("build", "--root", str(real_copy.root)).exit_code == 0
+    figures = library_floor(real_copy)
+    data_rows = sum(len(list(csv.reader(open(t, newline="", encoding="utf-8")))) - 1 for t in real_copy.tables.glob("*.csv"))
+    assert figures["records"] == figures["documents"] == 5 and figures["rows"] == data_rows > 600
+    assert set(figures["parts"]) == {"pydantic", "csv.writer", "orjson records.json", "sha256"}
+    assert figures["cpu_s"] == sum(figures["parts"].values()) > 0
+
+
+def test_the_report_gives_the_libraries_bound_and_what_it_is_made_of():
+    result = _measured_10000()
+    result.figures.update(library_floor={"cpu_s": 4.0, "parts": {"pydantic": 1.25, "csv.writer": 2.75}},
+                          libraries_bound_s=6.5, libraries_bound_over_floor=6.5)
+    text = report([result], {"nproc": 2, "cpu": "test", "memory": "1Gi", "python": "3.11"})
+    assert "bound: floor+libraries+db CPU / cores" in text and "6.50" in text and "6.5x" in text
+    assert "pydantic 1.25, csv.writer 2.75" in text
