@@ -7,6 +7,8 @@ from schema.record import Record
 from schema.tables import TABLES, enum_of
 from schema.vocab import DESCRIPTIONS, ActorKind, ClaimKind, DateBasis, SkipReason, Stance
 
+from .fragments import NESTED
+
 
 def _esc(text: str) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
@@ -25,7 +27,8 @@ def render(package: dict, tables: dict[str, list[dict]]) -> str:
         "## Conventions",
         "",
         "- CSV: UTF-8 without BOM, a header row, RFC 4180 quoting (CRLF line ends), rows sorted by key.",
-        "- An empty cell means unknown or not applicable: the text does not give it. Nothing is guessed.",
+        "- An empty cell means unknown (the text does not give it) or not applicable (a claim linked to no "
+        "proposition, a group actor's country); each column's description says which. Nothing is guessed.",
         "- Booleans are `true`/`false`. Lists inside one cell (aliases, article ids) are separated by `;`.",
         "- `start`/`end` are 0-based code point offsets into the seed text, end exclusive "
         "(W3C TextPositionSelector; in Python `text[start:end] == quote`).",
@@ -77,6 +80,13 @@ def render(package: dict, tables: dict[str, list[dict]]) -> str:
         out += [f"| `{m.value}` | {_esc(DESCRIPTIONS[m])} |" for m in enum]
         out.append("")
 
+    lists = ", ".join(f"`{name}`" for name in NESTED)
+    out += ["## File `dataset/records.json`", "",
+            "The same facts as the tables, nested: a JSON list of one document per article, in `article_id` order. "
+            "A document holds its article's `articles` row (the same names and values) and one list per nested table "
+            f"({lists}), each item a row of that table without its `article_id`, in the table's order; each claim also has "
+            "`subjects`, the actor ids of its `claim_subjects` rows. An empty cell is `null`; integers, numbers and "
+            "booleans are JSON numbers and booleans (a whole number is written without `.0`); dates are ISO strings.", ""]
     out += ["## Record fields (dataset/records/<article_id>.yaml)", "",
             "The hand-written source of every row; `schema/record.schema.json` is the same as JSON Schema.", ""]
     out += _model_fields(Record, "")

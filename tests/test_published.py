@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -164,3 +166,36 @@ def test_the_titles_give_the_number_of_articles(layout):
     citation = loads((layout.root / "CITATION.cff").read_text(encoding="utf-8"), "CITATION.cff").data
     for where, title in (("dataset/package.yaml", package["title"]), ("CITATION.cff", citation["title"])):
         assert f"from {said} news articles" in title, f"{where}: the title should say {said} articles: {title!r}"
+
+
+def test_every_file_that_names_the_version_names_the_latest_release(layout):
+    """A researcher cites the version datapackage.json, CITATION.cff and README give; they must be
+    the release CHANGELOG.md lists last, with its date, or two citations of one version could
+    mean different data."""
+    changelog = (layout.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    version, date = re.search(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", changelog, re.M).groups()
+    package = loads(layout.package_meta.read_text(encoding="utf-8"), "dataset/package.yaml").data
+    citation = loads((layout.root / "CITATION.cff").read_text(encoding="utf-8"), "CITATION.cff").data
+    descriptor = json.loads(layout.datapackage.read_text(encoding="utf-8"))
+    pyproject = tomllib.loads((layout.root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert package["version"] == citation["version"] == descriptor["version"] == pyproject["project"]["version"] == version
+    assert str(citation["date-released"]) == date and str(package["created"]).startswith(date) and descriptor["created"].startswith(date)
+    readme = (layout.root / "README.md").read_text(encoding="utf-8")
+    assert f"version {version} [data set]" in readme and f"`v{version}`" in readme
+
+
+def test_records_json_is_as_the_codebook_describes_it(layout):
+    """The codebook says each document is its articles row plus one list per nested table, each
+    item a row without article_id (claims with their subjects); check that against the file."""
+    codebook = layout.codebook.read_text(encoding="utf-8")
+    section = codebook.split("## File `dataset/records.json`", 1)[1].split("\n## ", 1)[0]
+    docs = json.loads(layout.records_json.read_text(encoding="utf-8"))
+    columns = {t.TABLE.name: list(t.model_fields) for t in TABLES}
+    assert [d["article_id"] for d in docs] == sorted(d["article_id"] for d in docs)
+    for doc in docs:
+        lists = [k for k, v in doc.items() if isinstance(v, list)]
+        assert [k for k in doc if k not in lists] == columns["articles"]
+        for name in lists:
+            assert f"`{name}`" in section, f"records.json has a list {name!r} the codebook does not name"
+            expected = [c for c in columns[name] if c != "article_id"] + (["subjects"] if name == "claims" else [])
+            assert all(list(item) == expected for item in doc[name]), name
