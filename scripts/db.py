@@ -22,9 +22,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-import sqlite_utils
 
-from schema.tables import TABLES
+def _import_sqlite_utils():
+    """sqlite-utils imports pandas and numpy whenever they are installed (the tests install pandas
+    to run README's examples): 250 ms and 30 MB in each `db` process, for type conversions `db`
+    never needs, since every value it inserts is text, a number or None. They are hidden while it
+    loads, and stay importable for everything else."""
+    import sys
+
+    hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # makes `import name` raise ImportError
+    try:
+        import sqlite_utils
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+    return sqlite_utils
+
+
+sqlite_utils = _import_sqlite_utils()
+
+from schema.tables import TABLES  # noqa: E402
 
 try:  # SQLite with extensions, among them vsv, a CSV reader in C (scripts/db.py, READERS)
     import sqlean

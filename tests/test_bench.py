@@ -163,3 +163,15 @@ def test_the_report_gives_the_libraries_bound_and_what_it_is_made_of():
     text = report([result], {"nproc": 2, "cpu": "test", "memory": "1Gi", "python": "3.11"})
     assert "bound: floor+libraries+db CPU / cores" in text and "6.50" in text and "6.5x" in text
     assert "pydantic 1.25, csv.writer 2.75" in text
+
+
+def test_margins_are_the_room_left_and_a_thin_one_is_named():
+    from scripts.bench import margin
+
+    assert margin("row page p90 (ms)", 20.0, 15.0) == 0.25 and margin("row page p90 (ms)", 20.0, 30.0) == -0.5
+    assert margin("frictionless / tablecheck", 5.0, 6.0) == pytest.approx(0.2)
+    result = _measured_10000()
+    result.figures["validate_one_change_s"] = 0.95  # met, with 5% to spare
+    text = report([result], {"nproc": 2, "cpu": "test", "memory": "1Gi", "python": "3.11"})
+    assert "+5%" in text and "-50%" in text  # validate's thin margin; the row page's 30 ms against 20
+    assert text.splitlines()[-1].startswith("met with less than 10% to spare") and "validate after one change (s)" in text.splitlines()[-1]

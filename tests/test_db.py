@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +17,7 @@ from scripts.canned_queries import QUERIES
 from scripts.datasette_metadata import description_html, metadata
 from scripts import db as db_module
 from scripts.db import DATABASE, FULL_TEXT, READERS, SEEDS, PackageError, build_db, read_package, table_resources
+from scripts.layout import ROOT
 
 from .conftest import cli
 
@@ -464,3 +467,13 @@ def test_column_descriptions_in_datasette_carry_no_code_marks(package):
     described = [d for t in tables.values() for d in t.get("columns", {}).values()]
     assert described and not any("`" in d for d in described)
     assert any("`" in f.get("description", "") for r in table_resources(package) for f in r["schema"]["fields"])
+
+
+def test_db_loads_sqlite_utils_without_pandas_and_leaves_pandas_importable():
+    """sqlite-utils imports pandas and numpy when they are installed (they are, for the README
+    tests): 250 ms a `db` process. In a fresh process, as `make db` runs, they are hidden while it
+    loads and importable afterwards."""
+    probe = ("import sys, scripts.db, sqlite_utils.db as d; loaded = 'pandas' in sys.modules; import pandas; "
+             "print(d.pd is None, d.np is None, loaded)")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "True", "False"]
