@@ -55,7 +55,7 @@ db: $(STAMP) ## Build the SQLite database for Datasette (build/dataset.db)
 serve: $(STAMP) ## Build everything and serve the dataset in Datasette on http://127.0.0.1:8001/ (HOST=, PORT= to change)
 	$(PY) -m scripts serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) ## Run every test (browser tests need /usr/bin/chromium; they say so and skip without it)
+test: $(STAMP) ## Run every test (browser tests need /usr/bin/chromium, one benchmark test valgrind; they say so and skip without)
 	$(PY) -m pytest
 
 bench: $(STAMP) ## Benchmark validate/build/db/Datasette on synthetic corpora (BENCH_ARGS="--max 10000")

@@ -116,7 +116,7 @@ class ActorRow(Row):
     actor_id: str = Col("Lowercase slug, e.g. us-european-command.", pattern=SLUG)
     name: str = Col("Canonical name.")
     kind: ActorKind = Col("What sort of entity the actor is.")
-    country: Optional[str] = Col("ISO 3166-1 alpha-3 code; empty for international bodies.", pattern=r"^[A-Z]{3}$")
+    country: Optional[str] = Col("ISO 3166-1 alpha-3 code; empty for international bodies and for groups of no one country.", pattern=r"^[A-Z]{3}$")
     wikidata: Optional[str] = Col("Wikidata item id, only when certain.", pattern=r"^Q[1-9][0-9]*$")
     description: str = Col("Who or what the actor is.")
     aliases: Optional[str] = Col("Spellings the build finds in article bodies, separated by ';'.")

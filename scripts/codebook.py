@@ -28,7 +28,7 @@ def render(package: dict, tables: dict[str, list[dict]]) -> str:
         "",
         "- CSV: UTF-8 without BOM, a header row, RFC 4180 quoting (CRLF line ends), rows sorted by key.",
         "- An empty cell means unknown (the text does not give it) or not applicable (a claim linked to no "
-        "proposition, a group actor's country); each column's description says which. Nothing is guessed.",
+        "proposition, a group actor's country); a row's `note` says why where it is not plain. Nothing is guessed.",
         "- Booleans are `true`/`false`. Lists inside one cell (aliases, article ids) are separated by `;`.",
         "- `start`/`end` are 0-based code point offsets into the seed text, end exclusive "
         "(W3C TextPositionSelector; in Python `text[start:end] == quote`).",

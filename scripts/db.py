@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 def _import_sqlite_utils():
     """sqlite-utils imports pandas and numpy whenever they are installed (the tests install pandas
-    to run README's examples): 250 ms and 30 MB in each `db` process, for type conversions `db`
+    to run README's examples): about 0.2 s and 40 MB in each `db` process, for type conversions `db`
     never needs, since every value it inserts is text, a number or None. They are hidden while it
     loads, and stay importable for everything else."""
     import sys
