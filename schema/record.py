@@ -3,14 +3,14 @@
 These models are the single source of truth for what a record may contain. The JSON Schema
 for editors (schema/record.schema.json), the codebook and the Datasette metadata are generated
 from them. Checks that need only the record itself live here (and raise PydanticCustomError
-whose type is the stable error code); checks against the seed text and the registries live in
-scripts/validate.py.
+whose type is the stable error code, or collect it: `_inconsistent`); checks against the seed
+text and the registries live in scripts/validate.py.
 """
 from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 from .edtf_dates import check_edtf
@@ -33,6 +33,21 @@ def _edtf(value: Optional[str]) -> Optional[str]:
             {"value": repr(value), "reason": reason},
         )
     return value
+
+
+# Validation context key: a list to collect consistency problems in, instead of raising them.
+INCONSISTENT = "inconsistent"
+
+
+def _inconsistent(model: BaseModel, info: ValidationInfo, error: PydanticCustomError) -> None:
+    """Raise `error`, a problem of consistency between a model's own fields; or, when the caller
+    collects them (`model_validate(data, context={INCONSISTENT: []})`), keep it with the model it
+    is about and go on. `validate` collects them, so that one run also reaches the checks against
+    the seed text, which need only well-formed fields, and reports every problem at once."""
+    found = info.context.get(INCONSISTENT) if isinstance(info.context, dict) else None
+    if found is None:
+        raise error
+    found.append((model, error))
 
 
 EDTF = Annotated[str, AfterValidator(_edtf)]
@@ -80,11 +95,11 @@ class MetaValue(Strict):
     note: Optional[str] = Field(default=None, description="Why the value is empty, or how it was read from the quote.")
 
     @model_validator(mode="after")
-    def _evidence_or_reason(self):
+    def _evidence_or_reason(self, info: ValidationInfo):
         if self.value is not None and self.quote is None:
-            raise PydanticCustomError("missing-evidence", "a value needs the quote that gives it")
+            _inconsistent(self, info, PydanticCustomError("missing-evidence", "a value needs the quote that gives it"))
         if self.value is None and not self.note:
-            raise PydanticCustomError("unexplained-empty", "an empty value needs a note saying why the text gives none")
+            _inconsistent(self, info, PydanticCustomError("unexplained-empty", "an empty value needs a note saying why the text gives none"))
         return self
 
 
@@ -96,13 +111,13 @@ class PublishedDate(Strict):
     note: Optional[str] = Field(default=None, description="How the date was found: where a stated date is printed, how an inferred one was derived, or why there is none.")
 
     @model_validator(mode="after")
-    def _basis_matches(self):
+    def _basis_matches(self, info: ValidationInfo):
         if (self.value is None) != (self.basis == DateBasis.unknown):
-            raise PydanticCustomError("basis-mismatch", "basis is 'unknown' exactly when value is empty")
+            _inconsistent(self, info, PydanticCustomError("basis-mismatch", "basis is 'unknown' exactly when value is empty"))
         if self.value is not None and self.quote is None:
-            raise PydanticCustomError("missing-evidence", "a date needs the quote that gives it")
+            _inconsistent(self, info, PydanticCustomError("missing-evidence", "a date needs the quote that gives it"))
         if self.basis != DateBasis.stated and not self.note:
-            raise PydanticCustomError("unexplained-empty", "an inferred or unknown date needs a note saying how or why")
+            _inconsistent(self, info, PydanticCustomError("unexplained-empty", "an inferred or unknown date needs a note saying how or why"))
         return self
 
 
@@ -131,15 +146,15 @@ class Claim(Evidence):
     note: Optional[str] = Field(default=None, description="Curator's note (how an inferred date was derived, a caveat).")
 
     @model_validator(mode="after")
-    def _consistent(self):
+    def _consistent(self, info: ValidationInfo):
         if (self.proposition is None) != (self.stance is None):
-            raise PydanticCustomError("stance-mismatch", "proposition and stance go together: set both or neither")
+            _inconsistent(self, info, PydanticCustomError("stance-mismatch", "proposition and stance go together: set both or neither"))
         if self.event_date_basis == DateBasis.unknown and self.event_date is not None:
-            raise PydanticCustomError("basis-mismatch", "event_date_basis 'unknown' with an event_date")
+            _inconsistent(self, info, PydanticCustomError("basis-mismatch", "event_date_basis 'unknown' with an event_date"))
         if self.event_date_basis == DateBasis.inferred and not self.note:
-            raise PydanticCustomError("unexplained-empty", "an inferred event_date needs a note saying how")
+            _inconsistent(self, info, PydanticCustomError("unexplained-empty", "an inferred event_date needs a note saying how"))
         if self.kind == ClaimKind.quote and self.speaker is None:
-            raise PydanticCustomError("speakerless-quote", "a claim of kind 'quote' needs a speaker")
+            _inconsistent(self, info, PydanticCustomError("speakerless-quote", "a claim of kind 'quote' needs a speaker"))
         return self
 
 
@@ -158,16 +173,16 @@ class Figure(Evidence):
     note: Optional[str] = Field(default=None, description="Curator's note (how a bound was read from the words).")
 
     @model_validator(mode="after")
-    def _consistent(self):
+    def _consistent(self, info: ValidationInfo):
         if self.as_written not in self.quote:
-            raise PydanticCustomError("as-written-not-in-quote", "as_written '{as_written}' is not inside the quote", {"as_written": self.as_written})
+            _inconsistent(self, info, PydanticCustomError("as-written-not-in-quote", "as_written '{as_written}' is not inside the quote", {"as_written": self.as_written}))
         lo, hi = self.value_min, self.value_max
         if lo is not None and hi is not None and lo > hi:
-            raise PydanticCustomError("value-range", "value_min is greater than value_max")
+            _inconsistent(self, info, PydanticCustomError("value-range", "value_min is greater than value_max"))
         if self.value is not None and ((lo is not None and self.value < lo) or (hi is not None and self.value > hi)):
-            raise PydanticCustomError("value-range", "value lies outside value_min..value_max")
+            _inconsistent(self, info, PydanticCustomError("value-range", "value lies outside value_min..value_max"))
         if self.value is None and lo is None and hi is None:
-            raise PydanticCustomError("value-missing", "a figure needs value, or value_min/value_max for a vague amount")
+            _inconsistent(self, info, PydanticCustomError("value-missing", "a figure needs value, or value_min/value_max for a vague amount"))
         return self
 
 

@@ -103,7 +103,7 @@ def format_files(layout: Layout, *, check: bool) -> tuple[list[Problem], list[tu
     for path, model, header in targets(layout):
         display = layout.rel(path)
         parsed, _, p = parse(model, path, display)
-        if parsed is None:
+        if parsed is None or p:  # a record with consistency problems is not rewritten either
             problems += p
             continue
         current = path.read_text(encoding="utf-8")

@@ -12,12 +12,12 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from schema.record import Record
+from schema.record import INCONSISTENT, Record
 from schema.registry import Actor, ActorRegistry, Proposition, PropositionRegistry
 
 from .codes import CODES
@@ -100,7 +100,9 @@ def model_problems(exc: ValidationError, loaded: Loaded, display: str) -> list[P
 
 def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = False,
           clock: StageClock = NO_CLOCK, raw: Optional[bytes] = None) -> tuple[Optional[BaseModel], Optional[Loaded], list[Problem]]:
-    """The file as `model`, its values with their lines, and the problems that stop it parsing.
+    """The file as `model`, its values with their lines, and its problems: those that stop it
+    parsing (the model is then None), or the consistency problems of a model whose fields are all
+    well-formed (the model comes with them, so that the checks against the seed text run too).
 
     With `fast`, a file in canonical form is read by the fast reader, which keeps no lines, and
     the model is returned only if it validates; anything else is read again by the full reader,
@@ -119,8 +121,11 @@ def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = Fals
                 data = None
         if data is not None:
             with clock.stage("validate", 1):
+                found: list = []
                 try:
-                    return model.model_validate(data), Loaded(data, {}), []
+                    parsed = model.model_validate(data, context={INCONSISTENT: found})
+                    if not found:
+                        return parsed, Loaded(data, {}), []
                 except ValidationError:
                     pass
     with clock.stage("parse (full reader)", 1):
@@ -128,11 +133,46 @@ def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = Fals
             loaded = loads(text(), display)
         except YamlError as exc:
             return None, None, [exc.problem]
+    data = loaded.data if loaded.data is not None else {}
     with clock.stage("validate", 0 if fast else 1):
+        found = []
         try:
-            return model.model_validate(loaded.data if loaded.data is not None else {}), loaded, []
-        except ValidationError as exc:
-            return None, loaded, model_problems(exc, loaded, display)
+            parsed = model.model_validate(data, context={INCONSISTENT: found})
+        except ValidationError as collected:
+            # Some fields are not well-formed, so the checks against the seed text must wait. The
+            # model is validated again raising, so that the consistency problems come with the
+            # others, located by pydantic (without the context, the same data only fails more).
+            try:
+                model.model_validate(data)
+            except ValidationError as exc:
+                collected = exc
+            return None, loaded, model_problems(collected, loaded, display)
+        return parsed, loaded, inconsistency_problems(parsed, found, loaded, display)
+
+
+def _submodels(model: BaseModel, loc: tuple) -> Iterator[tuple[tuple, BaseModel]]:
+    yield loc, model
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from _submodels(value, loc + (name,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _submodels(item, loc + (name, i))
+
+
+def inconsistency_problems(model: BaseModel, found: list, loaded: Loaded, display: str) -> list[Problem]:
+    """The consistency problems the models collected (schema/record.py, `_inconsistent`), located
+    as pydantic locates the same problems when it raises them: at the item they are about."""
+    if not found:
+        return []
+    where = {id(sub): loc for loc, sub in _submodels(model, ())}
+    out = []
+    for sub, error in found:
+        loc = where[id(sub)]
+        out.append(Problem(display, loaded.line_of(loc), dotted(loc), error.type, error.message()))
+    return out
 
 
 # --- registries -------------------------------------------------------------------------
@@ -483,6 +523,7 @@ def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool
     if record is None:
         return Checked(None, loaded, None, problems)
     checker = RecordChecker(layout, registries, record, loaded, path, clock, display)
+    checker.problems += problems  # the consistency problems of well-formed fields; the seed checks still run
     article = checker.check()
     if checker.problems and fast:
         return check_file(layout, registries, path, clock=clock, display=display, raw=raw)

@@ -107,3 +107,57 @@ def test_cli_reports_every_problem_at_once_and_exits_1(fixture_project):
     assert "::error file=dataset/records/900.yaml,line=35::" in res.output
     assert "2 problem(s) in 1 file(s)" in res.output
     assert "Traceback" not in res.output
+
+
+def _fixture_with(layout, *edits: tuple[str, str]) -> Path:
+    text = (FIXTURES / "valid" / "900.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    target = layout.records / "900.yaml"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+def test_consistency_problems_and_seed_problems_are_reported_in_one_run(fixture_project):
+    """A figure whose as_written is not in its quote used to hide a claim's quote missing from the
+    seed until it was fixed: the seed checks waited for every model check. Now they wait only for
+    well-formed fields, so one run gives both, each at its line, by every path."""
+    target = _fixture_with(fixture_project, ("as_written: '12'", "as_written: twelve"),
+                           ("quote: The United States and Russia agreed on Tuesday", "quote: The United States and Russia decided on Tuesday"))
+    problems = validate(fixture_project).problems
+    assert [(p.code, p.line, p.field) for p in problems] == [
+        ("quote-not-found", _line_of(target, "decided on Tuesday"), "claims[0].quote"),
+        ("as-written-not-in-quote", _line_of(target, "- id: f01"), "figures[0]"),
+    ], [p.format() for p in problems]
+    assert problems[1].message == "as_written 'twelve' is not inside the quote"
+    assert pipeline.run(fixture_project, use_cache=False).problems == problems
+    assert pipeline.run(fixture_project).problems == problems  # cached, and again from the cache
+    assert pipeline.run(fixture_project).problems == problems
+
+
+def test_every_consistency_problem_of_an_item_is_reported(fixture_project):
+    target = _fixture_with(fixture_project, ("as_written: '12'", "as_written: twelve"), ("    value: 12\n", ""))
+    problems = validate(fixture_project).problems
+    line = _line_of(target, "- id: f01")
+    assert [(p.code, p.line) for p in problems] == [("as-written-not-in-quote", line), ("value-missing", line)]
+
+
+def test_with_a_field_not_well_formed_the_seed_checks_wait_and_pydantic_reports(fixture_project):
+    target = _fixture_with(fixture_project, ("as_written: '12'", "as_written: twelve"), ("kind: report", "kind: rumour"),
+                           ("quote: The United States and Russia agreed on Tuesday", "quote: The United States and Russia decided on Tuesday"))
+    problems = validate(fixture_project).problems
+    assert [(p.code, p.line) for p in problems] == [("invalid-value", _line_of(target, "kind: rumour")),
+                                                     ("as-written-not-in-quote", _line_of(target, "- id: f01"))]
+
+
+def test_format_leaves_a_record_with_a_consistency_problem_as_it_is(fixture_project):
+    target = _fixture_with(fixture_project, ("as_written: '12'", "as_written: twelve"), ("kind: report\n", "kind:  report\n"))
+    before = target.read_bytes()
+    result = cli("format", "--root", str(fixture_project.root))
+    assert result.exit_code != 0 and "[as-written-not-in-quote]" in result.output
+    assert target.read_bytes() == before
