@@ -56,6 +56,7 @@ TARGETS = {  # at 10,000 articles (the issue)
     "table page, two facets p90 (ms)": 150.0, "search with a facet p90 (ms)": 100.0,
     "row page p90 (ms)": 20.0, "article page p90 (ms)": 20.0, "frictionless / tablecheck": 5.0,
 }
+AT_LEAST = frozenset({"frictionless / tablecheck"})  # targets met at or above their limit; the others at or below
 
 
 # --- measuring a command ---------------------------------------------------------------------
@@ -165,19 +166,22 @@ def reset(layout: Layout) -> None:
         path.unlink(missing_ok=True)
 
 
+def _record_data(path: Path):
+    """A record file's data (the fast reader's, or the full reader's for a file not in canonical form)."""
+    from .yamlfast import fast_load
+    from .yamlio import loads
+
+    text = path.read_text(encoding="utf-8")
+    data = fast_load(text)
+    return data if data is not None else loads(text, path.name).data
+
+
 def floor(layout: Layout) -> dict:
     """Reading every record file, and orjson parsing the same records as JSON (made beforehand)."""
     import orjson
 
-    from .yamlfast import fast_load
-    from .yamlio import loads
-
     files = layout.record_files()
-    as_json = []
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        data = fast_load(text)
-        as_json.append(orjson.dumps(data if data is not None else loads(text, path.name).data))
+    as_json = [orjson.dumps(_record_data(path)) for path in files]
     t0 = time.perf_counter()
     for path in files:
         path.read_bytes()
@@ -219,9 +223,6 @@ def library_floor(layout: Layout) -> dict:
 
     from schema.record import Record
 
-    from .yamlfast import fast_load
-    from .yamlio import loads
-
     clock = time.process_time
     parts = dict.fromkeys(("pydantic", "csv.writer", "orjson records.json", "sha256"), 0.0)
     files = layout.record_files()
@@ -231,11 +232,7 @@ def library_floor(layout: Layout) -> dict:
     gc.disable()
     try:
         for start in range(0, len(files), LIBRARY_CHUNK):
-            chunk = []
-            for path in files[start:start + LIBRARY_CHUNK]:
-                text = path.read_text(encoding="utf-8")
-                data = fast_load(text)
-                chunk.append(data if data is not None else loads(text, path.name).data)
+            chunk = [_record_data(path) for path in files[start:start + LIBRARY_CHUNK]]
             t = clock()
             for data in chunk:
                 Record.model_validate(data)
@@ -709,9 +706,9 @@ THIN_MARGIN = 0.10
 
 
 def margin(name: str, limit: float, value: float) -> float:
-    """How much room a measurement leaves under its limit (over it, for the one ratio that must
-    be at least its limit), as a share of the limit: negative when the target is missed."""
-    return (value - limit) / limit if name == "frictionless / tablecheck" else (limit - value) / limit
+    """How much room a measurement leaves under its limit (over it, for the targets in AT_LEAST),
+    as a share of the limit: negative when the target is missed."""
+    return (value - limit) / limit if name in AT_LEAST else (limit - value) / limit
 
 
 def targets(result: SizeResult) -> list[tuple[str, float, float, bool]]:
@@ -730,8 +727,7 @@ def targets(result: SizeResult) -> list[tuple[str, float, float, bool]]:
     for name, limit in TARGETS.items():
         if name in measured:
             value = measured[name]
-            ok = value >= limit if name == "frictionless / tablecheck" else value <= limit
-            out.append((name, limit, value, ok))
+            out.append((name, limit, value, margin(name, limit, value) >= 0))
     return out
 
 

@@ -105,8 +105,9 @@ def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = Fals
     well-formed (the model comes with them, so that the checks against the seed text run too).
 
     With `fast`, a file in canonical form is read by the fast reader, which keeps no lines, and
-    the model is returned only if it validates; anything else is read again by the full reader,
-    so problems always come with their lines. A caller that finds problems later, where lines
+    the model is returned only if its fields are well-formed (its consistency problems, if any,
+    then come without lines); anything else is read again by the full reader, so that the
+    problems that stop parsing come with their lines. A caller that finds problems, where lines
     are needed, parses again without `fast`. `raw`: the file's bytes, when the caller has read
     them (the record cache keeps the sha256 of exactly the bytes checked).
     """
@@ -121,13 +122,13 @@ def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = Fals
                 data = None
         if data is not None:
             with clock.stage("validate", 1):
-                found: list = []
                 try:
-                    parsed = model.model_validate(data, context={INCONSISTENT: found})
-                    if not found:
-                        return parsed, Loaded(data, {}), []
+                    parsed, found = _validated(model, data)
                 except ValidationError:
                     pass
+                else:  # consistency problems come without lines: the caller checks again without `fast`
+                    fast_loaded = Loaded(data, {})
+                    return parsed, fast_loaded, inconsistency_problems(parsed, found, fast_loaded, display)
     with clock.stage("parse (full reader)", 1):
         try:
             loaded = loads(text(), display)
@@ -135,9 +136,8 @@ def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = Fals
             return None, None, [exc.problem]
     data = loaded.data if loaded.data is not None else {}
     with clock.stage("validate", 0 if fast else 1):
-        found = []
         try:
-            parsed = model.model_validate(data, context={INCONSISTENT: found})
+            parsed, found = _validated(model, data)
         except ValidationError as collected:
             # Some fields are not well-formed, so the checks against the seed text must wait. The
             # model is validated again raising, so that the consistency problems come with the
@@ -148,6 +148,12 @@ def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = Fals
                 collected = exc
             return None, loaded, model_problems(collected, loaded, display)
         return parsed, loaded, inconsistency_problems(parsed, found, loaded, display)
+
+
+def _validated(model: type[BaseModel], data: Any) -> tuple[BaseModel, list]:
+    """`data` as `model`, with the consistency problems its models collected instead of raising."""
+    found: list = []
+    return model.model_validate(data, context={INCONSISTENT: found}), found
 
 
 def _submodels(model: BaseModel, loc: tuple) -> Iterator[tuple[tuple, BaseModel]]:
