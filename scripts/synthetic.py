@@ -1,13 +1,13 @@
 """A deterministic synthetic corpus in the project's real layout, for the benchmark (`make bench`).
 
 `generate(dest, n, seed)` writes, under `dest`:
-  seeds/<article_id>_<first 16 hex of sha256>.txt   about 5 KB of text: page furniture, a body, furniture
+  seeds/<article_id>_<first 16 hex of sha256>.txt   about 4.5 KB of text: page furniture, a body, furniture
   dataset/records/<article_id>.yaml                 canonical form (scripts/canonical.dump)
-  dataset/actors.yaml, dataset/propositions.yaml    generated registries (about 230 actors, 120 propositions)
+  dataset/actors.yaml, dataset/propositions.yaml    generated registries (241 actors with 423 aliases, 120 propositions)
   dataset/package.yaml                              copied from this project
 so every real command runs on it unchanged with `--root dest`.
 
-Each record is shaped like the hand-made ones: about 10 actors named, 15 claims (whole sentences
+Each record is shaped like the hand-made ones: about 11 actors named, 15 claims (whole sentences
 and clauses, all four kinds, hedges, event dates, propositions), 10 figures (digits and words,
 exact and vague), mentions added and excluded, credited sources, and a skip for every body
 sentence nothing else quotes. Sentences are found with the validator's own function (sentencex,
