@@ -222,7 +222,7 @@ def _staging_dir(layout: Layout) -> Path:
 def build(layout: Layout, *, before_publish: Callable[[Path], None] | None = None, workers: Optional[int] = None,
           clock: StageClock = NO_CLOCK) -> BuildOutcome:
     staging = _staging_dir(layout)
-    result = None
+    result, published = None, False
     try:
         result = stage(layout, staging, workers=workers, clock=clock)
         if not result.ok:
@@ -234,12 +234,15 @@ def build(layout: Layout, *, before_publish: Callable[[Path], None] | None = Non
         files = published_files(layout)
         with clock.stage("publish"):
             publish(layout, staging, files)
-            _remove_stale_tables(layout)
+        published = True
+        _remove_stale_tables(layout)
         with clock.stage("cache"):
             _keep_fragments(layout, staging, result, published=True)
         return BuildOutcome([], result, tuple(files))
     except BuildError as exc:
         return BuildOutcome(exc.problems, result)
+    except KeyboardInterrupt:
+        raise BuildInterrupted(published) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -271,26 +274,38 @@ def _keep_fragments(layout: Layout, staging: Path, run: CheckRun, *, published: 
 def publish(layout: Layout, staging: Path, files: list[str]) -> None:
     """Move the staged files into place. Each move is an atomic rename; the previous files are
     kept aside until all moves are done, and put back if any move fails or is interrupted, so
-    the published package is never a mix of two builds."""
+    the published package is never a mix of two builds.
+
+    What was moved is read back from the files themselves, not from a list kept beside the
+    renames: an interrupt can land between a rename and the line that would record it."""
     backup = staging / ".previous"
-    moved: list[str] = []
+    begun: list[str] = []
     try:
         for rel in files:
+            begun.append(rel)  # before either rename: restoring a file not yet touched is a no-op
             target = layout.root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 (backup / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(target, backup / rel)
-            moved.append(rel)
             os.replace(staging / rel, target)
     except BaseException:  # including KeyboardInterrupt: restore, then let it propagate
-        for rel in reversed(moved):
-            target, previous = layout.root / rel, backup / rel
-            if previous.exists():
+        for rel in reversed(begun):
+            target, previous, staged = layout.root / rel, backup / rel, staging / rel
+            if previous.exists():  # the old file was moved aside (and the new one perhaps in)
                 os.replace(previous, target)
-            elif target.exists():
+            elif not staged.exists() and target.exists():  # the new file went in where none was
                 target.unlink()
+            # else: nothing of this file moved; the target, if any, is the old file
         raise
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a build, with what it left published (still a KeyboardInterrupt to callers)."""
+
+    def __init__(self, published: bool):
+        super().__init__("published" if published else "unchanged")
+        self.published = published
 
 
 def _remove_stale_tables(layout: Layout) -> None:

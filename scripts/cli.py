@@ -89,8 +89,8 @@ def build(root, check, github, jobs, timings) -> None:
 
     Example: python -m scripts build --check
     """
+    from .build import BuildInterrupted, stale
     from .build import build as run
-    from .build import stale
     from .stageclock import StageClock
 
     layout = _layout(root)
@@ -110,7 +110,13 @@ def build(root, check, github, jobs, timings) -> None:
         click.echo(f"ok: generated files are up to date ({time.perf_counter() - t0:.2f}s)", err=True)
         return
     clock = StageClock()
-    outcome = run(layout, workers=jobs, clock=clock)
+    try:
+        outcome = run(layout, workers=jobs, clock=clock)
+    except BuildInterrupted as exc:
+        said = ("the new files had all been published; run `make build` again to refresh the record cache" if exc.published
+                else "the published files were left as they were")
+        click.echo(f"build interrupted: {said}", err=True)
+        sys.exit(130)
     if timings:
         clock.write(Path(timings), wall=time.perf_counter() - t0, checked=outcome.result.checked if outcome.result else 0)
     _report_build(outcome, t0, github=gh, failed="build failed: the published files were left as they were")

@@ -43,7 +43,8 @@ def test_percentiles_are_nearest_rank():
 def test_the_floor_reads_every_record(tmp_path):
     layout = make_project(tmp_path / "p", real=True)
     figures = floor(layout)
-    assert figures["records"] == 5 and figures["seconds"] == figures["read_s"] + figures["parse_s"] > 0
+    # as many as the project holds (a contributor's new article makes six)
+    assert figures["records"] == len(list(layout.records.glob("*.yaml"))) >= 5 and figures["seconds"] == figures["read_s"] + figures["parse_s"] > 0
 
 
 def _measured_10000() -> SizeResult:
@@ -151,7 +152,8 @@ def test_the_libraries_floor_writes_every_table_row_and_document(real_copy):
     assert cli("build", "--root", str(real_copy.root)).exit_code == 0
     figures = library_floor(real_copy)
     data_rows = sum(len(list(csv.reader(open(t, newline="", encoding="utf-8")))) - 1 for t in real_copy.tables.glob("*.csv"))
-    assert figures["records"] == figures["documents"] == 5 and figures["rows"] == data_rows > 600
+    records = len(list(real_copy.records.glob("*.yaml")))
+    assert figures["records"] == figures["documents"] == records >= 5 and figures["rows"] == data_rows > 600
     assert set(figures["parts"]) == {"pydantic", "csv.writer", "orjson records.json", "sha256"}
     assert figures["cpu_s"] == sum(figures["parts"].values()) > 0
 

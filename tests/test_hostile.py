@@ -180,6 +180,47 @@ def test_failure_in_the_middle_of_publishing_restores_every_file(built, monkeypa
     assert build(built).problems == [] and _published(built) != before  # and a good build still lands
 
 
+@pytest.mark.parametrize("after_rename", [False, True], ids=["before-a-rename", "after-a-rename"])
+@pytest.mark.parametrize("call", [1, 2, 3, 16, 29, 30])  # the first move aside and in, one mid-way, the last
+def test_an_interrupt_anywhere_in_publishing_leaves_the_previous_package(built, monkeypatch, call, after_rename):
+    """Ctrl-C can land between a rename and the bookkeeping after it; the restore reads the
+    files themselves, so no published file is lost or left from the new build."""
+    before = _published(built)
+    record = built.records / "002.yaml"
+    record.write_text(record.read_text().replace(
+        "statement: The US military announced the agreement.", "statement: The US military announced the agreement on record."))
+    real_replace, calls = os.replace, []
+
+    def interrupted_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == call:
+            if after_rename:
+                real_replace(src, dst)
+            raise KeyboardInterrupt
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(build_module.os, "replace", interrupted_replace)
+    with pytest.raises(build_module.BuildInterrupted) as caught:
+        build(built)
+    monkeypatch.setattr(build_module.os, "replace", real_replace)
+    assert caught.value.published is False
+    assert _published(built) == before
+    assert not any(p.name.startswith("package-") for p in built.build_dir.iterdir())
+
+
+def test_an_interrupt_after_publishing_says_the_new_files_are_in_place(built, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "_keep_fragments", interrupted)
+    record = built.records / "002.yaml"
+    record.write_text(record.read_text().replace(
+        "statement: The US military announced the agreement.", "statement: The US military announced the agreement on record."))
+    res = cli("build", "--root", str(built.root))
+    assert res.exit_code == 130 and "build interrupted: the new files had all been published" in res.output
+    assert "announced the agreement on record." in (built.tables / "claims.csv").read_text(encoding="utf-8")
+
+
 def test_csvs_have_no_bom_and_are_utf8(built):
     for path in built.tables.glob("*.csv"):
         data = path.read_bytes()
