@@ -159,23 +159,35 @@ def test_failure_after_staging_leaves_the_package_untouched(built, failure):
     assert not any(p.name.startswith("package-") for p in built.build_dir.iterdir())  # staging cleaned up
 
 
-def test_failure_in_the_middle_of_publishing_restores_every_file(built, monkeypatch):
-    before = _published(built)
-    record = built.records / "002.yaml"
+def _change_a_claim(layout) -> None:
+    """A valid change, so that a build has new files to publish."""
+    record = layout.records / "002.yaml"
     record.write_text(record.read_text().replace(
         "statement: The US military announced the agreement.", "statement: The US military announced the agreement on record."))
+
+
+def _replace_failing_at(monkeypatch, call: int, failure: BaseException, *, after_rename: bool = False) -> None:
+    """os.replace in the build raises `failure` at its `call`-th use (after renaming, if asked)."""
     real_replace, calls = os.replace, []
 
-    def flaky_replace(src, dst):
+    def replace(src, dst):
         calls.append(dst)
-        if len(calls) == 7:  # part-way through moving the new files in
-            raise OSError(28, "No space left on device")
+        if len(calls) == call:
+            if after_rename:
+                real_replace(src, dst)
+            raise failure
         return real_replace(src, dst)
 
-    monkeypatch.setattr(build_module.os, "replace", flaky_replace)
+    monkeypatch.setattr(build_module.os, "replace", replace)
+
+
+def test_failure_in_the_middle_of_publishing_restores_every_file(built, monkeypatch):
+    before = _published(built)
+    _change_a_claim(built)
+    _replace_failing_at(monkeypatch, 7, OSError(28, "No space left on device"))  # part-way through moving the new files in
     with pytest.raises(OSError):
         build(built)
-    monkeypatch.setattr(build_module.os, "replace", real_replace)
+    monkeypatch.undo()
     assert _published(built) == before
     assert build(built).problems == [] and _published(built) != before  # and a good build still lands
 
@@ -186,23 +198,11 @@ def test_an_interrupt_anywhere_in_publishing_leaves_the_previous_package(built, 
     """Ctrl-C can land between a rename and the bookkeeping after it; the restore reads the
     files themselves, so no published file is lost or left from the new build."""
     before = _published(built)
-    record = built.records / "002.yaml"
-    record.write_text(record.read_text().replace(
-        "statement: The US military announced the agreement.", "statement: The US military announced the agreement on record."))
-    real_replace, calls = os.replace, []
-
-    def interrupted_replace(src, dst):
-        calls.append(dst)
-        if len(calls) == call:
-            if after_rename:
-                real_replace(src, dst)
-            raise KeyboardInterrupt
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(build_module.os, "replace", interrupted_replace)
+    _change_a_claim(built)
+    _replace_failing_at(monkeypatch, call, KeyboardInterrupt(), after_rename=after_rename)
     with pytest.raises(build_module.BuildInterrupted) as caught:
         build(built)
-    monkeypatch.setattr(build_module.os, "replace", real_replace)
+    monkeypatch.undo()
     assert caught.value.published is False
     assert _published(built) == before
     assert not any(p.name.startswith("package-") for p in built.build_dir.iterdir())
@@ -213,9 +213,7 @@ def test_an_interrupt_after_publishing_says_the_new_files_are_in_place(built, mo
         raise KeyboardInterrupt
 
     monkeypatch.setattr(build_module, "_keep_fragments", interrupted)
-    record = built.records / "002.yaml"
-    record.write_text(record.read_text().replace(
-        "statement: The US military announced the agreement.", "statement: The US military announced the agreement on record."))
+    _change_a_claim(built)
     res = cli("build", "--root", str(built.root))
     assert res.exit_code == 130 and "build interrupted: the new files had all been published" in res.output
     assert "announced the agreement on record." in (built.tables / "claims.csv").read_text(encoding="utf-8")
