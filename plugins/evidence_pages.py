@@ -11,6 +11,7 @@ All data reaches HTML through Jinja's autoescape or Markup.format, which escape 
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
@@ -23,7 +24,7 @@ from scripts.db import DATABASE, SEEDS
 from scripts.evidence_tables import ARTICLE_EVIDENCE_SQL, BY_TABLE, EVIDENCE_TABLES
 from scripts.fragments import cell, columns_holding
 from scripts.highlight import KINDS, Evidence, anchor, regions, seed_html
-from scripts.serve import STATIC_MOUNT, log_client_error
+from scripts.serve import STATIC_MOUNT, error_response
 
 METADATA_FIELDS = ("title", "publisher", "author", "published")
 
@@ -44,10 +45,7 @@ def row_url(datasette, table: str, *pk_values) -> str:
 async def not_found(datasette, request, message: str) -> Response:
     """Datasette's own error page, rendered here: raising NotFound from a route would make Datasette
     print a full traceback on the console for every mistyped URL."""
-    log_client_error(request.method, request.path, 404, message)
-    page = await datasette.render_template("error.html", {"ok": False, "error": message, "status": 404, "title": None},
-                                           request=request)
-    return Response.html(page, status=404)
+    return await error_response(datasette, request, 404, message)
 
 
 def with_database(view):
@@ -132,11 +130,27 @@ async def corroboration_page(datasette, request, db):
     return Response.html(await datasette.render_template("corroboration.html", context, request=request))
 
 
+async def no_json(datasette, request):
+    """/-/corroboration.json and /-/article/<id>.json: these pages are HTML only; the 404 says where
+    their data is. (Without this route Datasette took the first for a database named "-" and said
+    "Database not found"; the article route looked for an article "004.json".)"""
+    if request.url_vars.get("article_id") is None:
+        where = (f"{datasette.urls.table(DATABASE, 'propositions')}.json and {datasette.urls.table(DATABASE, 'claims')}.json "
+                 "(each claim's proposition_id and stance)")
+    else:
+        article_id = tilde_decode(request.url_vars["article_id"])
+        where = (f"{row_url(datasette, 'articles', article_id)}.json and the evidence tables filtered to it, "
+                 f"e.g. {datasette.urls.table(DATABASE, 'claims')}.json?article_id={quote(article_id)}")
+    return await not_found(datasette, request, f"This page has no JSON version; its data is in {where}")
+
+
 # --- hooks ------------------------------------------------------------------------------------
 
 @hookimpl
 def register_routes(datasette):
     return [
+        # Before the article route, which would read "004.json" as an article id.
+        (r"^/-/(corroboration|article/(?P<article_id>[^/]+))\.json$", no_json),
         (r"^/-/article/(?P<article_id>[^/]+)$", article_page),
         (r"^/-/corroboration$", corroboration_page),
     ]
@@ -237,7 +251,7 @@ def extra_template_vars(template, datasette, request, view_name):
 
     async def browse_links():
         rows = (await datasette.get_database(DATABASE).execute(
-            "select a.article_id, a.title, a.publisher, a.published, "
+            "select a.article_id, a.title, a.publisher, a.published, a.published_basis, "
             "(select count(*) from claims c where c.article_id = a.article_id) as n_claims "
             "from articles a order by a.article_id")).rows
         queries = await datasette.get_canned_queries(DATABASE, request.actor if request else None)

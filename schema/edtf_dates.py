@@ -49,11 +49,28 @@ def _plain_bounds(text: str) -> tuple[str, str] | None:
     return text, text
 
 
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _short_month(text: str) -> str | None:
+    """What is wrong with a plain date whose day its month does not have (2026-02-30), if it is one."""
+    for m in re.finditer(r"(?<![0-9])([1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(?![0-9])", text):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+        last = calendar.monthrange(year, month)[1]
+        if day > last:
+            return f"{calendar.month_name[month]} {year} has no {_ordinal(day)} day: it has {last} days"
+    return None
+
+
 @lru_cache(maxsize=4096)
 def check_edtf(text: str) -> str | None:
     """Return None when `text` is EDTF level 0-1, else a short reason."""
     if _plain_bounds(text) is not None:
         return None
+    short = _short_month(text)  # the package would say only where its parser stopped
+    if short is not None:
+        return short
     from edtf.parser.edtf_exceptions import EDTFParseException
 
     try:

@@ -19,6 +19,25 @@ from .vocab import ClaimKind, DateBasis, SkipReason, Stance
 ARTICLE_ID = r"^[0-9]{3,}$"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SHA256 = r"^[0-9a-f]{64}$"
+CLAIM_ID = r"^([0-9]{3,}-)?c[0-9]{2,}$"
+FIGURE_ID = r"^([0-9]{3,}-)?f[0-9]{2,}$"
+SKIP_ID = r"^([0-9]{3,}-)?s[0-9]{2,}$"
+LANGUAGE = r"^[a-z]{2}$"
+COUNTRY = r"^[A-Z]{3}$"
+WIKIDATA = r"^Q[1-9][0-9]*$"
+
+# What each pattern asks for, in words: validation says this instead of the regular expression.
+PATTERN_WORDS = {
+    ARTICLE_ID: "an article_id: article ids are three or more digits, in quotes ('005')",
+    SLUG: "an id: ids are lower-case letters and digits, words joined by single hyphens (united-states)",
+    SHA256: "a sha256: 64 lower-case hexadecimal digits",
+    CLAIM_ID: "a claim id: claim ids look like c01 (c and two or more digits), or 900-c01 with the article's prefix",
+    FIGURE_ID: "a figure id: figure ids look like f01 (f and two or more digits), or 900-f01 with the article's prefix",
+    SKIP_ID: "a skip id: skip ids look like s01 (s and two or more digits), or 900-s01 with the article's prefix",
+    LANGUAGE: "an ISO 639-1 language code: two lower-case letters (en)",
+    COUNTRY: "an ISO 3166-1 alpha-3 country code: three capital letters (USA)",
+    WIKIDATA: "a Wikidata item id: Q and a number (Q30)",
+}
 
 
 def _edtf(value: Optional[str]) -> Optional[str]:
@@ -132,8 +151,11 @@ class Body(Strict):
     closes: Evidence = Field(description="The quote the body ends with (its last characters); searched after `opens`.")
 
 
+_QUOTE, _PARAPHRASE, _REPORT, _ANALYSIS = ClaimKind.quote, ClaimKind.paraphrase, ClaimKind.report, ClaimKind.analysis
+
+
 class Claim(Evidence):
-    id: str = Field(pattern=r"^([0-9]{3,}-)?c[0-9]{2,}$", description="Claim id, local (c01) or full (004-c01); never reused.")
+    id: str = Field(pattern=CLAIM_ID, description="Claim id, local (c01) or full (004-c01); never reused.")
     statement: str = Field(min_length=1, description="What is claimed, normalised into one plain English sentence by the curator.")
     kind: ClaimKind = Field(description="report, quote, paraphrase or analysis.")
     speaker: Optional[Slug] = Field(default=None, description="Actor id of who says it; empty for the outlet's own voice. Actors speaking together (\"both sides\"): the first the article names, the others in note.")
@@ -153,14 +175,20 @@ class Claim(Evidence):
             _inconsistent(self, info, PydanticCustomError("basis-mismatch", "event_date_basis 'unknown' with an event_date"))
         if self.event_date_basis == DateBasis.inferred and not self.note:
             _inconsistent(self, info, PydanticCustomError("unexplained-empty", "an inferred event_date needs a note saying how"))
-        if self.kind == ClaimKind.quote and self.speaker is None:
-            _inconsistent(self, info, PydanticCustomError("speakerless-quote", "a claim of kind 'quote' needs a speaker"))
+        kind = self.kind  # members compared by identity: an enum's own == and hash run in Python
+        if self.speaker is None:
+            if kind is _QUOTE or kind is _PARAPHRASE:
+                _inconsistent(self, info, PydanticCustomError("speakerless-quote", "a claim of kind '{kind}' needs a speaker", {"kind": kind.value}))
+        elif kind is _REPORT or kind is _ANALYSIS:
+            _inconsistent(self, info, PydanticCustomError(
+                "speaker-on-outlet-voice", "a claim of kind '{kind}' is the outlet's own voice and has no speaker, but names {speaker}",
+                {"kind": self.kind.value, "speaker": repr(self.speaker)}))
         return self
 
 
 class Figure(Evidence):
-    id: str = Field(pattern=r"^([0-9]{3,}-)?f[0-9]{2,}$", description="Figure id, local (f01) or full (004-f01); never reused.")
-    claim: Optional[str] = Field(default=None, pattern=r"^([0-9]{3,}-)?c[0-9]{2,}$", description="Id of the claim in this record that the figure belongs to.")
+    id: str = Field(pattern=FIGURE_ID, description="Figure id, local (f01) or full (004-f01); never reused.")
+    claim: Optional[str] = Field(default=None, pattern=CLAIM_ID, description="Id of the claim in this record that the figure belongs to.")
     measure: str = Field(min_length=1, description="What is counted or measured, in plain words.")
     value: Optional[StrictFloat] = Field(default=None, description="The exact number, only when the text gives one.")
     value_min: Optional[StrictFloat] = Field(default=None, description="Lower bound the words give, as the number they name (4 for 'more than four years'; as_written says whether it is included).")
@@ -187,7 +215,7 @@ class Figure(Evidence):
 
 
 class Skip(Evidence):
-    id: str = Field(pattern=r"^([0-9]{3,}-)?s[0-9]{2,}$", description="Skip id, local (s01) or full (004-s01); never reused.")
+    id: str = Field(pattern=SKIP_ID, description="Skip id, local (s01) or full (004-s01); never reused.")
     reason: SkipReason = Field(description="Why the sentence is not extracted; one of the fixed skip reasons.")
     note: Optional[str] = Field(default=None, description="Curator's note (which claim it duplicates).")
 
@@ -206,7 +234,7 @@ class Record(Strict):
 
     article_id: str = Field(pattern=ARTICLE_ID, description="The seed file's number prefix, e.g. '004'.")
     seed: SeedRef = Field(description="The archived seed text this record cites.")
-    language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 language of the text.")
+    language: str = Field(pattern=LANGUAGE, description="ISO 639-1 language of the text.")
     title: MetaValue = Field(description="The article's title as printed.")
     publisher: MetaValue = Field(description="Publishing outlet as the text names it; empty when it names none.")
     author: MetaValue = Field(description="Byline as printed; empty when there is none.")

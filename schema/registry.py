@@ -6,7 +6,7 @@ from typing import Optional
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from .record import Slug, Strict
+from .record import COUNTRY, WIKIDATA, Slug, Strict
 from .vocab import ActorKind
 
 
@@ -16,8 +16,8 @@ class Actor(Strict):
     id: Slug = Field(description="Lowercase slug, e.g. us-european-command.")
     name: str = Field(min_length=1, description="Canonical name.")
     kind: ActorKind = Field(description="What sort of entity the actor is.")
-    country: Optional[str] = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code of the actor's country; empty for international bodies, groups of no one country, and unknown.")
-    wikidata: Optional[str] = Field(default=None, pattern=r"^Q[1-9][0-9]*$", description="Wikidata item id, only when certain.")
+    country: Optional[str] = Field(default=None, pattern=COUNTRY, description="ISO 3166-1 alpha-3 code of the actor's country; empty for international bodies, groups of no one country, and unknown.")
+    wikidata: Optional[str] = Field(default=None, pattern=WIKIDATA, description="Wikidata item id, only when certain.")
     description: str = Field(min_length=1, description="One line saying who or what the actor is.")
     aliases: list[str] = Field(default_factory=list, description="Exact, case-sensitive spellings the build finds in article bodies (word-bounded).")
 

@@ -9,8 +9,8 @@ from schema.vocab import Stance
 
 _SUPPORTS, _CONTRADICTS, _QUALIFIES = (f"'{s.value}'" for s in (Stance.supports, Stance.contradicts, Stance.qualifies))
 # The actor `a` is the one asked for: by id (`key`, the column naming it), by name or by any of its
-# ";"-joined aliases, in any case.
-_IS_SPEAKER = ("{key} = :speaker or a.name = :speaker collate nocase\n"
+# ";"-joined aliases, in any case (ASCII case, as SQLite's nocase and lower() fold it; ids are ASCII).
+_IS_SPEAKER = ("{key} = :speaker collate nocase or a.name = :speaker collate nocase\n"
                "   or instr(';' || lower(a.aliases) || ';', ';' || lower(:speaker) || ';') > 0")
 
 QUERIES: dict[str, dict[str, str]] = {
@@ -35,8 +35,11 @@ order by p.n_articles desc, p.n_articles_contradicting desc, p.proposition_id"""
     },
     "single_source_claims": {
         "title": "Claims not linked to a corroborated proposition",
-        "description": "Claims with no cross-article proposition, or whose proposition is supported by at most "
-                       "one article: what rests on a single source.",
+        # Not "what rests on a single source": a claim has no proposition when no other article here
+        # says the same thing, or could (CONTRIBUTING.md); other outlets, or its credited sources, may.
+        "description": "Claims no other article in this dataset is recorded as making: those linked to no "
+                       "cross-article proposition (the records link a claim to one only where another article "
+                       "says the same thing, or could), and those whose proposition at most one article supports.",
         "sql": """select
   c.claim_id,
   c.article_id,

@@ -19,7 +19,9 @@ _SEEDS_TABLE = {
                    "evidence span can be read in place: the article pages (/-/article/<article_id>) show them "
                    "with their evidence highlighted. Third-party works kept only for verification; they are "
                    "not covered by the dataset's licence.",
-    "license": "Third-party text, not relicensed",
+    # No license_url: the texts have no licence to link to. (Datasette would fill an empty one in with
+    # the site's, the CC-BY deed; plugins/third_party.py keeps it off these pages and their JSON.)
+    "license": "Third-party text, not covered by the dataset's licence and not relicensed",
     "hidden": True,
     "columns": {
         "article_id": "Article whose text this is.",
@@ -28,6 +30,16 @@ _SEEDS_TABLE = {
         "text": "The archived text, exactly as stored (offsets are code points into it).",
     },
     "fts_table": f"{SEEDS}_fts",
+}
+
+
+# What a default facet leaves out, said after its column's description (Datasette counts no empty
+# value in a facet). The table descriptions are the models' own, word for word (tests/test_db.py).
+_FACET_NOTES = {
+    ("claims", "speaker_id"): "Claims in the outlet's own voice have no speaker and are not counted in the "
+                              "speaker facet: filter them with ?speaker_id__isnull=1.",
+    ("claims", "proposition_id"): "Claims linked to no proposition are not counted in its facet: filter them "
+                                  "with ?proposition_id__isnull=1.",
 }
 
 
@@ -45,7 +57,8 @@ def table_metadata(resource: dict) -> dict:
     out: dict = {
         "title": spec.title if spec else resource.get("title", resource["name"]),
         "description": resource.get("description", ""),
-        "columns": {f["name"]: column_description(f) for f in resource["schema"]["fields"]},
+        "columns": {f["name"]: " ".join(filter(None, (column_description(f), _FACET_NOTES.get((resource["name"], f["name"])))))
+                    for f in resource["schema"]["fields"]},
     }
     if spec and spec.sort:
         out["sort"] = spec.sort

@@ -31,7 +31,7 @@ from .layout import Layout
 from .problems import Problem
 from .recordcache import RecordCache, RecordOutcome, environment_key, seed_print, stat_key
 from .stageclock import NO_CLOCK, StageClock
-from .validate import Registries, check_file, duplicate_problem, load_registries, parse
+from .validate import Registries, SeenRecord, check_file, duplicate_problem, load_registries, parse, project_problems
 from .yamlio import YamlError, read_bytes
 
 # Below this many records to check, starting worker processes costs more than it saves.
@@ -96,7 +96,7 @@ def check_one(layout: Layout, registries: Registries, path: Path, clock: StageCl
     else:
         print_ = seed_print(layout, seed_file) if seed_file is not None else None
     outcome = RecordOutcome(display, record.article_id if record else None, seed_file, print_, checked.problems, started_ns=started,
-                            record_sha256=record_sha256)
+                            record_sha256=record_sha256, items=checked.items, references=tuple(checked.references))
     if checked.article is not None:
         outcome.summary, outcome.fragment = fragment(checked.article, clock, summary_only=not want_fragment)
     return outcome
@@ -211,6 +211,7 @@ def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optio
     fresh = _outcomes(layout, registries, misses, workers or default_workers(), clock, spill_dir if on_fragment else None)
     articles: list[ArticleSummary] = []
     seen_ids: dict[str, str] = {}
+    seen: list[SeenRecord] = []  # for the checks across records, as validate.validate makes them
     try:
         for path, display, (digest, file_stat) in zip(files, displays, keys):
             outcome = cached.get(display)
@@ -220,6 +221,8 @@ def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optio
                 if cache and digest:
                     with clock.stage("cache"):
                         cache.store(outcome, digest, file_stat)
+            first = outcome.article_id is None or outcome.article_id not in seen_ids
+            seen.append(SeenRecord(display, outcome.article_id, outcome.seed_file, outcome.items, outcome.references, first))
             if outcome.article_id is None:
                 problems += outcome.problems
                 continue
@@ -242,6 +245,9 @@ def run(layout: Layout, only: Optional[list[Path]] = None, *, on_fragment: Optio
                 if frag is None:  # the cache lost it: make it again
                     frag = check_one(layout, registries, path, clock, display=display).fragment
                 on_fragment(display, frag)
+        paths = dict(zip(displays, files))
+        problems += project_problems(layout, seen, lambda display: parse(Record, paths[display], display)[1],  # the full reader, for lines
+                                     complete=only is None)
         if cache and only is None:
             cache.forget_except(set(displays))
     finally:

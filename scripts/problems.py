@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from .codes import CODES
+from .codes import CODES, hint_for
 
 
 @dataclass(frozen=True, order=True)
@@ -23,7 +23,9 @@ class Problem:
 
     @property
     def hint(self) -> str:
-        return CODES[self.code][1]
+        """The code's hint, or its case's (codes.CASES): found from what the problem says, so a
+        problem read back from the record cache has the hint it had."""
+        return hint_for(self.code, self.field, self.message)
 
     def format(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -145,12 +145,18 @@ class RecordOutcome:
     fragment: Optional[Fragment] = None
     started_ns: int = 0  # when the check began: a file changed later than a second before is read again
     record_sha256: Optional[str] = None  # of the record's bytes the check read (not kept in the blob)
+    # For the checks across records (validate.project_problems): the record's local item ids, and
+    # (location, article id, item id, words) of the other records' items its notes name.
+    items: frozenset = frozenset()
+    references: tuple = ()
 
     def outcome_blob(self) -> bytes:
         return orjson.dumps({
             "article_id": self.article_id,
             "problems": [[p.file, p.line, p.field, p.code, p.message, list(p.detail)] for p in self.problems],
             "summary": self.summary.to_json() if self.summary else None,
+            "items": sorted(self.items),
+            "references": [[list(loc), article, item, words] for loc, article, item, words in self.references],
         })
 
     @classmethod
@@ -158,7 +164,9 @@ class RecordOutcome:
         data = orjson.loads(blob)
         problems = [Problem(f, line, fld, code, msg, tuple(detail)) for f, line, fld, code, msg, detail in data["problems"]]
         summary = ArticleSummary.from_json(data["summary"]) if data["summary"] else None
-        return cls(display, data["article_id"], seed_file, None, problems, summary=summary)
+        references = tuple((tuple(loc), article, item, words) for loc, article, item, words in data["references"])
+        return cls(display, data["article_id"], seed_file, None, problems, summary=summary, items=frozenset(data["items"]),
+                   references=references)
 
 
 class RecordCache:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -18,7 +19,7 @@ from .layout import RECORD_NAME, SEED_NAME, Layout
 from .problems import Problem
 from .sentences import sentences
 from .spans import Span, occurrences
-from .yamlio import YamlError, read_text
+from .yamlio import MAX_BYTES, YamlError, control_character, read_text
 
 TODO = "TODO:"
 
@@ -47,10 +48,17 @@ def _y(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _quote_for(text: str, span: Span, body: Span) -> tuple[str, Optional[int]]:
+def _quote_for(text: str, span: Span, body: Span, seen: Optional[dict] = None) -> tuple[str, Optional[int]]:
+    """The sentence's quote, and its occurrence when the body holds it more than once. `seen`:
+    the occurrences of the quotes found so far (a text that repeats a sentence is searched once
+    for it, not once for each time)."""
     quote = text[span.start : span.end]
-    hits = occurrences(text, quote, body.start, body.end)
-    return quote, (hits.index(span.start) + 1 if len(hits) > 1 else None)
+    hits = seen.get(quote) if seen is not None else None
+    if hits is None:
+        hits = occurrences(text, quote, body.start, body.end)
+        if seen is not None:
+            seen[quote] = hits
+    return quote, (bisect_left(hits, span.start) + 1 if len(hits) > 1 else None)
 
 
 def guess_title(lines: list[str]) -> Optional[str]:
@@ -155,11 +163,16 @@ def render(article_id: str, seed_name: str, sha: str, text: str) -> str:
         "claims: []  # - id: c01, statement, kind (report|quote|paraphrase|analysis), speaker, subjects,",
         "            #   hedged, event_date, proposition, stance, quote (see CONTRIBUTING.md)",
         "figures: []  # - id: f01, claim, measure, value | value_min/value_max, approximate, unit, as_written, actor, quote",
-        "skips:  # one placeholder per body sentence: replace each by claims/figures that quote it,",
-        "        # or keep it as a skip with the right reason and delete its TODO note",
     ]
-    for n, sentence in enumerate(sentences(text, body), 1):
-        quote, occ = _quote_for(text, sentence, body)
+    found = sentences(text, body)
+    if found:
+        out += ["skips:  # one placeholder per body sentence: replace each by claims/figures that quote it,",
+                "        # or keep it as a skip with the right reason and delete its TODO note"]
+    else:
+        out.append("skips: []  # the guessed body holds no sentence (no letter or digit): check the body")
+    seen: dict[str, list[int]] = {}
+    for n, sentence in enumerate(found, 1):
+        quote, occ = _quote_for(text, sentence, body, seen)
         out += [f"  - id: s{n:02d}", "    reason: no-checkable-content", f"    quote: {_y(quote)}"]
         if occ:
             out.append(f"    occurrence: {occ}")
@@ -167,6 +180,25 @@ def render(article_id: str, seed_name: str, sha: str, text: str) -> str:
     # The body is a guess too; a YAML comment is not reported, so its TODO is in the notes.
     out.append(f"notes: {_y(TODO + ' check the guessed body (body.opens, body.closes: menus, share buttons and related headlines must fall outside), then describe the page: its quality and what lies outside the body')}")
     return "\n".join(out) + "\n"
+
+
+# Control characters but tab and line feed (CR is refused as a line ending, above): C0, DEL and C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _archived(layout: Layout, existing: Path) -> str:
+    """What `new` says of a text already archived as `existing`: with its record, or without one."""
+    said = f"this text is already archived as {layout.rel(existing)}"
+    m = SEED_NAME.match(existing.name)
+    record = layout.records / f"{m['article_id']}.yaml" if m else None
+    try:
+        cited = record is not None and existing.name in record.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        cited = False
+    if cited:
+        return f"{said}, and {layout.rel(record)} cites it"
+    where = f" ({layout.rel(record)} does not exist)" if record is not None and not record.exists() else ""
+    return f"{said}, but no record cites it{where}"
 
 
 def scaffold(layout: Layout, source: Path, *, article_id: Optional[str] = None) -> Scaffolded:
@@ -180,11 +212,14 @@ def scaffold(layout: Layout, source: Path, *, article_id: Optional[str] = None) 
     if "\r" in text:
         raise ScaffoldError(Problem(display, text[: text.index("\r")].count("\n") + 1, "", "crlf",
                                     "the text has CR line endings; convert it to LF before archiving it"))
+    control = _CONTROL.search(text)
+    if control:  # offsets, quotes and sentences would hold characters no reader sees
+        raise ScaffoldError(control_character(text, control.start(), display, what="; nothing was archived"))
     raw = text.encode("utf-8")
     sha = hashlib.sha256(raw).hexdigest()
     for existing in sorted(layout.seeds.glob("*.txt")):
         if hashlib.sha256(existing.read_bytes()).hexdigest() == sha:
-            raise ScaffoldError(Problem(display, 0, "", "already-archived", f"this text is already archived as seeds/{existing.name}"))
+            raise ScaffoldError(Problem(display, 0, "", "already-archived", _archived(layout, existing)))
     article_id = article_id or next_article_id(layout)
     seed = layout.seeds / f"{article_id}_{sha[:16]}.txt"
     record = layout.records / f"{article_id}.yaml"
@@ -192,6 +227,11 @@ def scaffold(layout: Layout, source: Path, *, article_id: Optional[str] = None) 
         if path.exists():
             raise ScaffoldError(Problem(layout.rel(path), 0, "", "would-overwrite", f"{layout.rel(path)} already exists; it is never overwritten"))
     content = render(article_id, seed.name, sha, text)
+    size = len(content.encode("utf-8"))
+    if size > MAX_BYTES:  # validation would refuse the record unread: archive nothing
+        raise ScaffoldError(Problem(display, 0, "", "file-too-large",
+                                    f"the text is {len(raw):,} bytes and its scaffolded record would be {size:,}; "
+                                    f"a record's limit is {MAX_BYTES:,}"))
     layout.seeds.mkdir(parents=True, exist_ok=True)
     layout.records.mkdir(parents=True, exist_ok=True)
     # Exclusive creation: even a file that appeared since the check above is never overwritten.

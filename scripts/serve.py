@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 import uvicorn
 from datasette.app import Datasette
+from datasette.utils.asgi import Response
 
 from .db import DbFiles
 from .layout import ROOT
@@ -71,6 +72,17 @@ def log_client_error(method: str, path: str, status: int, message: str) -> None:
     """One console line for an error a visitor caused (plugins/client_errors.py, the article pages)."""
     first_line = message.strip().splitlines()[0] if message.strip() else ""
     print(f"{method} {path} -> {status}: {first_line}", file=sys.stderr)
+
+
+async def error_response(datasette: Datasette, request, status: int, message: str) -> Response:
+    """Datasette's own error page for an error a visitor caused, logged in one line: for the
+    plugins' routes and checks, which answer before Datasette's error handling would (it prints a
+    traceback for any exception but its own). JSON for a .json path, as Datasette's handler does."""
+    log_client_error(request.method, request.path, status, message)
+    info = {"ok": False, "error": message, "status": status, "title": None}
+    if request.path.endswith(".json"):
+        return Response.json(info, status=status)
+    return Response.html(await datasette.render_template("error.html", info, request=request), status=status)
 
 
 def serve(files: DbFiles, host: str, port: int) -> None:

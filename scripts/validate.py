@@ -9,19 +9,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional
 
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from schema.record import INCONSISTENT, Record
+from schema.record import INCONSISTENT, PATTERN_WORDS, Record
 from schema.registry import Actor, ActorRegistry, Proposition, PropositionRegistry
 
 from .codes import CODES
-from .layout import RECORD_NAME, SEED_NAME, Layout
+from .layout import LEGACY_SEEDS, RECORD_NAME, SEED_NAME, Layout
 from .mentions import AliasMatcher, Mention
 from .problems import Problem
 from .sentences import unaccounted
@@ -94,6 +97,8 @@ def model_problems(exc: ValidationError, loaded: Loaded, display: str) -> list[P
             msg = f"{msg}, got {type(err.get('input')).__name__} {err.get('input')!r}"[:300]
         elif code == "missing-field":
             msg = f"required field {loc[-1]!r} is missing"
+        elif err["type"] == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") in PATTERN_WORDS:
+            msg = f"{err.get('input')!r} is not {PATTERN_WORDS[err['ctx']['pattern']]}"[:300]
         out.append(Problem(display, loaded.line_of(loc), dotted(loc), code, msg))
     return out
 
@@ -231,6 +236,10 @@ class RecordChecker:
         self.unresolved = 0  # evidence quotes that did not resolve to a span
         self.coverage: list[Span] = []  # every resolved claim/figure/skip span, duplicates included
         self.seed_seen: Optional[tuple[str, os.stat_result]] = None  # (sha256, lstat) of the seed as read
+        self.item_ids: list[str] = []  # the full id of every claim, figure and skip, once check_items has seen them
+        # What notes say of other records' items, for the caller, who sees every record:
+        # (location of the note, article id, full item id, the words as written).
+        self.references: list[tuple[tuple, str, str, str]] = []
 
     def problem(self, loc: tuple, code: str, message: str, detail: Iterable[str] = ()) -> None:
         self.problems.append(Problem(self.display, self.loaded.line_of(loc), dotted(loc), code, message, tuple(detail)))
@@ -278,9 +287,14 @@ class RecordChecker:
         if digest != rec.seed.sha256:
             self.problem(("seed", "sha256"), "seed-hash-mismatch", f"seeds/{name} has sha256 {digest}, the record says {rec.seed.sha256}")
             return None
-        # The name's 16 hex are not re-checked against the sha256: the five original seeds came
-        # named by their capture (not their text hash) and are kept unchanged; `new` names new
-        # seeds by sha256. The full sha256 in the record is what pins the text.
+        # The name's 16 hex are the text's as `new` archived it: a seed edited and its new sha256
+        # written into the record is caught here. The five original seeds, named by their
+        # capture, are exempt with their exact bytes only (layout.LEGACY_SEEDS).
+        if m["hash16"] != digest[:16] and LEGACY_SEEDS.get(name) != digest:
+            self.problem(("seed", "file"), "seed-name",
+                         f"seeds/{name} has sha256 {digest}, but its name says the sha256 begins {m['hash16']}: "
+                         "the text changed after it was archived")
+            return None
         try:
             text = decode_text(raw, f"seeds/{name}")
         except YamlError as exc:
@@ -304,6 +318,7 @@ class RecordChecker:
 
     def check(self) -> Optional[Article]:
         with self.clock.stage("validate"):
+            self.check_notes()
             text = self.read_seed()
         if text is None:
             return None
@@ -353,9 +368,13 @@ class RecordChecker:
             if span:
                 article.meta_spans[f"credited_sources[{i}]"] = span
 
+        coverage = self.coverage
         self.check_items(article, "claims", body)
+        claims = len(coverage)
         self.check_items(article, "figures", body)
+        figures = len(coverage)
         self.check_items(article, "skips", body)
+        self.check_skip_overlaps(article, coverage[:claims], coverage[figures:])
         self.clock.count("evidence spans", 2 + len(article.meta_spans) + len(article.spans))
         return article
 
@@ -367,8 +386,10 @@ class RecordChecker:
         claim_ids = {rec.full_id(c.id) for c in rec.claims}
         prefix = rec.article_id + "-"  # a full id is <article_id>-<local id>
         spans, text = article.spans, article.text
+        ids = self.item_ids
         for i, item in enumerate(getattr(rec, section)):
             full = rec.full_id(item.id)
+            ids.append(full)
             if not full.startswith(prefix):
                 self.problem((section, i, "id"), "id-prefix-mismatch", f"id {item.id!r} does not belong to article {rec.article_id}")
             if full in spans:
@@ -393,6 +414,48 @@ class RecordChecker:
                     self.actor_ref((section, i, "actor"), item.actor)
                 if item.claim and rec.full_id(item.claim) not in claim_ids:
                     self.problem((section, i, "claim"), "unknown-claim", f"no claim {item.claim!r} in this record")
+
+    def check_skip_overlaps(self, article: Article, claims: list[Span], skips: list[Span]) -> None:
+        """A skip quotes no words a claim quotes (a scaffolded placeholder left over a coded
+        sentence). `claims`, `skips`: their resolved spans. By claim start, with the furthest end
+        reached so far: a skip overlaps a claim when one that starts before the skip ends reaches
+        past the skip's start. Which claim, and which skip, is worked out only for a skip that does."""
+        if not claims or not skips:
+            return
+        claims = sorted(claims)
+        starts = [claim[0] for claim in claims]
+        reach = list(accumulate([claim[1] for claim in claims], max))
+        for start, end in skips:
+            k = bisect_left(starts, end)
+            if k and reach[k - 1] > start:
+                break
+        else:
+            return
+        rec, spans = self.record, article.spans
+        for i, skip in enumerate(rec.skips):
+            span = spans.get(rec.full_id(skip.id))
+            claim = span and next((c for c in rec.claims if (s := spans.get(rec.full_id(c.id))) and s.overlaps(span)), None)
+            if claim is not None:
+                at = spans[rec.full_id(claim.id)]
+                self.problem(("skips", i), "skip-overlaps-claim",
+                             f"skip {skip.id} ({span.start}..{span.end}) overlaps claim {claim.id} ({at.start}..{at.end}), "
+                             "which codes the same words", (f"skip quotes: {skip.quote[:200]!r}", f"claim quotes: {claim.quote[:200]!r}"))
+
+    # Notes ------------------------------------------------------------------------------
+    def check_notes(self) -> None:
+        """Each item a note names exists: this record's here, another record's by the caller
+        (`project_problems`), which sees every record."""
+        rec = self.record
+        own = None
+        for loc, note in _notes(rec):
+            for article, item, words in item_references(note):
+                if article is not None and article != rec.article_id:
+                    self.references.append((loc, article, f"{article}-{item}", words))
+                    continue
+                if own is None:
+                    own = items_of(rec)
+                if f"{rec.article_id}-{item}" not in own:
+                    self.problem(loc, "note-names-missing-item", f"the note names {words!r}, but this record has no {item}")
 
     def actor_ref(self, loc: tuple, actor_id: str) -> None:
         if actor_id not in self.reg.actors:
@@ -458,6 +521,42 @@ class RecordChecker:
 
 _NOTES = {"note", "notes"}
 
+# A claim, figure or skip a note names: "c06", "f01", "s09", or another record's "002 c10" (or
+# its full id, "002-c10"): the item, then the article's id just before it, if there is one.
+_ITEM_REFERENCE = re.compile(r"\b[cfs][0-9]{2,}\b")
+_ARTICLE_BEFORE = re.compile(r"(?:^|[^0-9A-Za-z_])([0-9]{3,})[ -]$")
+
+
+def item_references(note: str) -> Iterator[tuple[Optional[str], str, str]]:
+    """(article id or None for this record's, local item id, the words as written) of each item
+    `note` names."""
+    for m in _ITEM_REFERENCE.finditer(note):
+        before = _ARTICLE_BEFORE.search(note[max(0, m.start() - 24) : m.start()])
+        if before is None:
+            yield None, m[0], m[0]
+        else:
+            yield before[1], m[0], note[m.start() - len(before[1]) - 1 : m.end()]
+
+
+def _notes(record: Record) -> Iterator[tuple[tuple, str]]:
+    """(location, text) of every note of a record (tests/test_invalid_fixtures.py checks that
+    these are all the models' note fields)."""
+    for name in ("title", "publisher", "author", "published"):
+        note = getattr(record, name).note
+        if note:
+            yield (name, "note"), note
+    for section in ("claims", "figures", "skips"):
+        for i, item in enumerate(getattr(record, section)):
+            if item.note:
+                yield (section, i, "note"), item.note
+    if record.notes:
+        yield ("notes",), record.notes
+
+
+def items_of(record: Record) -> frozenset[str]:
+    """The full ids (900-c01) of a record's claims, figures and skips."""
+    return frozenset(record.full_id(item.id) for section in (record.claims, record.figures, record.skips) for item in section)
+
 
 # In JSON, a string that starts with one of FORMULA_START opens with `"` and that character as
 # JSON writes it (tab and CR escaped); a TODO note holds "TODO". Text that merely contains one
@@ -516,6 +615,9 @@ class Checked:
     article: Optional[Article]  # only for a record without problems
     problems: list[Problem]
     seed_seen: Optional[tuple[str, os.stat_result]] = None  # (sha256, lstat) of the seed, when it was read
+    # For `project_problems`: the record's full item ids, and what its notes say of other records'.
+    items: frozenset[str] = frozenset()
+    references: list[tuple[tuple, str, str, str]] = field(default_factory=list)
 
 
 def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool = False, clock: StageClock = NO_CLOCK,
@@ -533,11 +635,99 @@ def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool
     article = checker.check()
     if checker.problems and fast:
         return check_file(layout, registries, path, clock=clock, display=display, raw=raw)
-    return Checked(record, loaded, article if not checker.problems else None, checker.problems, checker.seed_seen)
+    items = frozenset(checker.item_ids) if checker.item_ids else items_of(record)  # those check_items saw, else all
+    return Checked(record, loaded, article if not checker.problems else None, checker.problems, checker.seed_seen,
+                   items, checker.references)
 
 
 def duplicate_problem(display: str, loaded: Loaded, article_id: str, first: str) -> Problem:
     return Problem(display, loaded.line_of(("article_id",)), "article_id", "duplicate-id", f"article {article_id} is also recorded in {first}")
+
+
+class SeenRecord(NamedTuple):
+    """What the checks across records (`project_problems`) need of one record file; `validate`
+    and the pipeline (from a fresh or a cached outcome) both give them."""
+
+    display: str
+    article_id: Optional[str]  # None when the file does not parse into a record
+    seed_file: Optional[str]
+    items: frozenset[str] = frozenset()  # full ids (900-c01) of its claims, figures and skips
+    references: tuple = ()  # (location of a note, article id, full item id, words) of other records' items its notes name
+    first: bool = True  # the first record of its article: a second is not checked further
+
+
+def project_problems(layout: Layout, seen: list[SeenRecord], locate: Callable[[str], Optional[Loaded]], *,
+                     complete: bool) -> list[Problem]:
+    """What only the records together show: a note that names another record's item that does not
+    exist; and, when `complete` (every record was checked, not some), the files nothing reads: a
+    seed no record cites (orphan-seed) and a file in dataset/records/ not named <article_id>.yaml
+    (misplaced-record). `locate`: a record's lines (display -> Loaded), asked only for a problem."""
+    items = {s.article_id: s.items for s in seen if s.article_id is not None and s.first}
+    seeds = {s.article_id: (s.display, s.seed_file) for s in seen if s.article_id is not None and s.first}
+    # Articles whose record does not parse: what they hold is not known.
+    unknown = {m["article_id"] for s in seen if s.article_id is None and (m := RECORD_NAME.match(os.path.basename(s.display)))}
+    out: list[Problem] = []
+    for s in seen:
+        if not s.first:
+            continue
+        for loc, article, item, words in s.references:
+            if article in items:
+                if item in items[article]:
+                    continue
+                message = f"the note names {words!r}, but article {article} has no {item.rsplit('-', 1)[1]}"
+            elif article in unknown or not complete:
+                continue
+            else:
+                message = f"the note names {words!r}, but there is no article {article}"
+            loaded = locate(s.display)
+            out.append(Problem(s.display, loaded.line_of(loc) if loaded else 0, dotted(loc), "note-names-missing-item", message))
+    if not complete:
+        return out
+    for path, message in _misplaced(layout):
+        out.append(Problem(layout.rel(path), 0, "", "misplaced-record", message))
+        unknown.add(re.match(r"[0-9]*", path.name)[0])  # its seed is not an orphan too: renaming it is the fix
+    cited = {s.seed_file for s in seen if s.seed_file is not None}
+    try:
+        names = sorted(name for name in os.listdir(layout.seeds) if not name.startswith("."))
+    except (FileNotFoundError, NotADirectoryError):
+        names = []
+    for name in names:
+        if name in cited:
+            continue
+        m = SEED_NAME.match(name)
+        article = m["article_id"] if m else None
+        if article in unknown:
+            continue
+        if article in seeds:
+            display, seed_file = seeds[article]
+            message = f"no record cites this seed; the record of article {article}, {display}, cites {seed_file}"
+        elif article is not None:
+            message = f"no record cites this seed: there is no {layout.rel(layout.records / f'{article}.yaml')}"
+        else:
+            message = "no record cites this file, and none can: a seed is named <article_id>_<first 16 hex of sha256>.txt"
+        out.append(Problem(layout.rel(layout.seeds / name), 0, "", "orphan-seed", message))
+    return out
+
+
+def _misplaced(layout: Layout) -> Iterator[tuple[Path, str]]:
+    """Files in dataset/records/ that `layout.record_files` does not list, so nothing reads them."""
+    try:
+        entries = sorted(os.scandir(layout.records), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name.endswith(".yaml"):
+                continue  # listed as a record: its check says it cannot be read
+            for folder, dirs, files in os.walk(entry.path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(f for f in files if not f.startswith(".")):
+                    yield (Path(folder) / name, f"{name!r} lies in a subfolder of {layout.rel(layout.records)}/, "
+                           "so it is never validated or published")
+        elif not entry.name.endswith(".yaml"):
+            yield (Path(entry.path), f"{entry.name!r} is not named <article_id>.yaml (lower-case .yaml), so it is never validated or published")
 
 
 def validate(layout: Layout, only: Optional[list[Path]] = None) -> Result:
@@ -549,17 +739,25 @@ def validate(layout: Layout, only: Optional[list[Path]] = None) -> Result:
     if registries is None:
         return Result([], None, sorted(problems))
     seen_ids: dict[str, str] = {}
+    seen: list[SeenRecord] = []
+    lines: dict[str, Loaded] = {}
     for path in files:
         checked = check_file(layout, registries, path)
+        display = layout.rel(path)
         if checked.record is None:
             problems += checked.problems
+            seen.append(SeenRecord(display, None, None))
             continue
-        article_id, display = checked.record.article_id, layout.rel(path)
-        if article_id in seen_ids:  # the second record of an article is not checked further
+        article_id = checked.record.article_id
+        first = article_id not in seen_ids
+        seen.append(SeenRecord(display, article_id, checked.record.seed.file, checked.items, tuple(checked.references), first))
+        if not first:  # the second record of an article is not checked further
             problems.append(duplicate_problem(display, checked.loaded, article_id, seen_ids[article_id]))
             continue
         seen_ids[article_id] = display
+        lines[display] = checked.loaded
         problems += checked.problems
         if checked.article is not None:
             articles.append(checked.article)
+    problems += project_problems(layout, seen, lines.get, complete=only is None)
     return Result(sorted(articles, key=lambda a: a.article_id), registries, sorted(problems))

@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import re
+
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.tokens import ScalarToken
 
 from .problems import Problem
 
@@ -120,6 +124,107 @@ def _tab_near(text: str, line: int, named: bool) -> tuple[int, tuple[str, ...]] 
     return None
 
 
+def control_character(text: str, at: int, display: str, *, what: str = "") -> Problem:
+    """The problem of a control character at offset `at` of `text`, located by line and column."""
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    import unicodedata  # here: loading its tables costs every command's start
+
+    code = ord(text[at])
+    name = _C0[code] if code < 32 else "DEL" if code == 0x7F else unicodedata.name(text[at], "") or "a C1 control character"
+    return Problem(display, line, "", "control-character", f"control character U+{code:04X} ({name}) at column {column}{what}")
+
+
+_C0 = ("NUL SOH STX ETX EOT ENQ ACK BEL BS TAB LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US").split()
+
+
+def _spaces(n: int) -> str:
+    return f"{n} space" + ("" if n == 1 else "s")
+
+
+def _line_indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _previous_content_line(lines: list[str], n: int) -> int:
+    """The number (1-based) of the last line before line `n` holding more than a comment, or 0."""
+    for m in range(n - 1, 0, -1):
+        stripped = lines[m - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return m
+    return 0
+
+
+def _key_column(line: str) -> int:
+    """The column (0-based) where a line's key (or list item's key) starts."""
+    m = re.match(r" *(?:- +)?", line)
+    return m.end()
+
+
+def _unclosed_quote(text: str, exc: MarkedYAMLError) -> tuple[int, str, tuple[str, ...]] | None:
+    """(line, message, detail) when the error comes from a quoted value whose closing quote is
+    missing: YAML then reads on to the end of the file, or to the next quote character, and says
+    so there. Records keep each value on one line, so a quoted value that runs over lines and ends
+    where the error is is the one to blame, at the line where it starts."""
+    quote_names = {'"': "double", "'": "single"}
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+        if not re.search(r"unexpected (end of stream|document separator)", exc.problem or ""):
+            return None  # a bad escape inside the value: where YAML says
+        start = exc.context_mark
+        char = text[start.index] if start.index < len(text) else '"'
+        return (start.line + 1, f"the {quote_names.get(char, 'double')}-quoted value that starts here is not closed: "
+                f"no closing {char} before the end of the file", ())
+    mark = exc.problem_mark
+    if mark is None:
+        return None
+    last = None
+    try:
+        for token in _Y.scan(text):
+            if token.start_mark.index >= mark.index:
+                break
+            if isinstance(token, ScalarToken) and token.style in quote_names:
+                last = token
+    except YAMLError:
+        pass
+    if last is None or last.start_mark.line == last.end_mark.line or last.end_mark.line != mark.line:
+        return None
+    char = last.style
+    return (last.start_mark.line + 1, f"the {quote_names[char]}-quoted value that starts here is not closed on its line: "
+            f"YAML reads on to the {char} on line {last.end_mark.line + 1} and fails there",
+            (f"line {mark.line + 1}: {exc.problem}",))
+
+
+def _indentation(text: str, line: int, column: int, message: str) -> tuple[int, str, tuple[str, ...]] | None:
+    """(line, message, detail) when the error is what a line indented wrongly gives: a key
+    indented deeper than the key above it reads as more of that key's value ("mapping values are
+    not allowed here", at the line's own key), and a line indented to no level open above it ends
+    the mapping or list it was meant to be in ("expected <block end>, but found ...")."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    content = lines[line - 1]
+    before = _previous_content_line(lines, line)
+    if not before:
+        return None
+    above = lines[before - 1]
+    indent, above_key = _key_column(content), _key_column(above)
+    shown = (f"line {before}: {above.rstrip()[:80]!r}", f"line {line}: {content.rstrip()[:80]!r}")
+    if "mapping values are not allowed" in message:
+        # Only when YAML stopped at the line's own key: a ': ' inside a value is the other cause
+        # (the detail then says how to quote it).
+        head = re.match(r" *(?:- +)?[^ :#'\"\[{][^:#]*?:(?= |$)", content)
+        if head is None or head.end() - 1 != column or indent <= above_key:
+            return None
+        if not re.match(r" *(?:- +)?[^ :#][^:#]*?: +[^ #]", above):
+            return None  # the line above holds no key with its value on the line
+        return (line, f"indentation: this line's key is indented by {_spaces(indent)}, deeper than line {before}'s "
+                f"({above_key}), so YAML reads it as more of line {before}'s value", shown)
+    if re.search(r"expected <block end>, but found '(\?|<block mapping start>|<block sequence start>)'", message):
+        return (line, f"indentation: this line is indented by {_spaces(_line_indent(content))} and line {before}'s key by "
+                f"{above_key}: YAML cannot place this line in any mapping or list open above it", shown)
+    return None
+
+
 def loads(text: str, display: str) -> Loaded:
     try:
         node = _Y.compose(text)
@@ -129,14 +234,22 @@ def loads(text: str, display: str) -> Loaded:
         message = (exc.problem or str(exc)).strip()
         detail = ()
         tab = _tab_near(text, line, named="'\\t'" in message)
+        column = mark.column if mark else 0
+        found = None if tab is not None else (_unclosed_quote(text, exc) or _indentation(text, line, column, message))
         if tab is not None:  # a tab can also surface as another error, on the line after it
             line, detail = tab
+        elif found is not None:
+            line, message, detail = found
         elif "mapping values are not allowed" in message:
             detail = ("a text value containing ': ' must be quoted: key: 'text: more text'",)
         elif "expected <block end>, but found" in message:
             detail = ("a value that starts with a quote character must be quoted as a whole: "
                       "key: '\"words\" more words' (double a ' inside single quotes)",)
         raise YamlError(Problem(display, line, "", "yaml-syntax", message, detail))
+    except ReaderError as exc:  # a character YAML does not allow, anywhere in the file
+        if isinstance(exc.character, str) or exc.position is None or not 0 <= exc.position < len(text):
+            raise YamlError(Problem(display, 1, "", "yaml-syntax", str(exc).strip().splitlines()[0]))
+        raise YamlError(control_character(text, exc.position, display))
     except YAMLError as exc:
         raise YamlError(Problem(display, 0, "", "yaml-syntax", str(exc).strip().splitlines()[0]))
     lines: dict[tuple, int] = {(): 1}

@@ -73,8 +73,9 @@ def real_copy(tmp_path) -> Layout:
 
 @pytest.fixture
 def fixture_project(tmp_path) -> Layout:
-    """A scratch project holding only the small invented fixture article 900."""
-    return make_project(tmp_path / "project", records=[FIXTURES / "valid" / "900.yaml"], seeds=sorted((FIXTURES / "seeds").glob("*.txt")))
+    """A scratch project holding only the small invented fixture article 900 (and its seed: a seed no
+    record cites is an error)."""
+    return make_project(tmp_path / "project", records=[FIXTURES / "valid" / "900.yaml"], seeds=[FIXTURES / "seeds" / "900_6d49835614be8221.txt"])
 
 
 def cli(*args: str):

@@ -152,6 +152,90 @@ def test_markup_in_a_search_is_harmless(site):
     assert "<script>\"" not in page
 
 
+def _search_count(site, table: str, search: str, extra: str = "") -> int:
+    return site.get(f"/{DATABASE}/{table}.json?_size=0&_search={quote(search)}{extra}").json()["filtered_table_rows_count"]
+
+
+def _claims_with_word(tables, word: str) -> set[str]:
+    """Claims whose statement or quote holds the word, split as FTS5 splits text (on anything but a
+    letter or digit). Stemming changes neither word tested here: in these claims no other word has
+    the stem of "russia" or "ukraine" ("Russian" and "Ukrainian" have their own)."""
+    return {c["claim_id"] for c in tables["claims"]
+            if word in re.findall(r"[^\W_]+", f'{c["statement"]} {c["quote"]}'.lower())}
+
+
+def test_plain_search_matches_all_words_and_raw_search_takes_operators(site, tables):
+    russia, ukraine = _claims_with_word(tables, "russia"), _claims_with_word(tables, "ukraine")
+    assert russia - ukraine and ukraine - russia and russia & ukraine
+    # Plain: every word must be there; "-" and OR are read as words (no claim holds "or" with both).
+    both = len(russia & ukraine)
+    assert _search_count(site, "claims", "russia ukraine") == _search_count(site, "claims", "russia -ukraine") == both
+    assert _search_count(site, "claims", "russia OR ukraine") == len(russia & ukraine & _claims_with_word(tables, "or"))
+    # Raw: FTS5's operators.
+    raw = "&_searchmode=raw"
+    assert _search_count(site, "claims", "russia OR ukraine", raw) == len(russia | ukraine)
+    assert _search_count(site, "claims", "russia NOT ukraine", raw) == len(russia - ukraine)
+
+
+def test_the_search_box_offers_the_operators(site):
+    page = site.get(f"/{DATABASE}/claims?_search=russia").text
+    assert 'href="/dataset/claims?_search=russia&amp;_searchmode=raw">Turn on search operators</a>' in page
+    page = site.get(f"/{DATABASE}/claims?_search=russia&_searchmode=raw").text
+    assert 'href="/dataset/claims?_search=russia">Turn them off</a>' in page
+    assert '<input type="hidden" name="_searchmode" value="raw">' in page  # the next search keeps the mode
+    assert "search-help" not in site.get(f"/{DATABASE}/actors").text  # a table with no search says nothing
+
+
+@pytest.mark.parametrize("table", ["claims", "articles", "seeds"])
+@pytest.mark.parametrize("search", ["", " ", '"', '""', "-", "_", '" "'])
+@pytest.mark.parametrize("mode", ["", "&_searchmode=raw"])
+def test_a_search_with_no_word_shows_every_row_and_logs_nothing(site, tables, capfd, table, search, mode):
+    capfd.readouterr()
+    rows = len(tables["articles"]) if table == "seeds" else len(tables[table])  # one seed per article
+    assert _search_count(site, table, search, mode) == rows
+    site.get(f"/{DATABASE}/{table}?_search={quote(search)}{mode}")
+    out, err = capfd.readouterr()
+    assert out + err == ""
+
+
+def test_claims_with_no_speaker_are_said_to_be_outside_the_speaker_facet_and_can_be_listed(site, tables):
+    own_voice = sorted(c["claim_id"] for c in tables["claims"] if not c["speaker_id"])
+    unlinked = sorted(c["claim_id"] for c in tables["claims"] if not c["proposition_id"])
+    listed = site.get(f"/{DATABASE}/claims.json?speaker_id__isnull=1&_size=max&_shape=array&_col=claim_id").json()
+    assert [r["claim_id"] for r in listed] == own_voice
+    listed = site.get(f"/{DATABASE}/claims.json?proposition_id__isnull=1&_size=max&_shape=array&_col=claim_id").json()
+    assert [r["claim_id"] for r in listed] == unlinked
+    facets = site.get(f"/{DATABASE}/claims.json").json()["facet_results"]
+    assert sum(r["count"] for r in facets["speaker_id"]["results"]) <= len(tables["claims"]) - len(own_voice)
+    page = site.get(f"/{DATABASE}/claims").text
+    assert "not counted in the speaker facet: filter them with ?speaker_id__isnull=1." in page
+    assert "not counted in its facet: filter them with ?proposition_id__isnull=1." in page
+
+
+# --- the licence: the dataset's, but for the article texts ----------------------------------------
+
+@pytest.fixture(scope="module")
+def dataset_licence(layout):
+    import json
+    return json.loads(layout.datapackage.read_text(encoding="utf-8"))["licenses"][0]
+
+
+@pytest.mark.parametrize("path", [f"/{DATABASE}/seeds", f"/{DATABASE}/seeds/002", f"/{DATABASE}/seeds_fts"])
+def test_the_article_texts_are_not_under_the_dataset_licence(site, dataset_licence, path):
+    page = site.get(path).text
+    assert dataset_licence["path"] not in page and dataset_licence["name"] not in page.replace("dataset&#39;s licence", "")
+    assert "Data license:" in page and "Third-party text, not covered by the dataset&#39;s licence and not relicensed" in page
+    data = site.get(f"{path}.json?_size=0").json()
+    assert data["license"] == "Third-party text, not covered by the dataset's licence and not relicensed"
+    assert "license_url" not in data and dataset_licence["path"] not in str(data)
+
+
+def test_the_tables_are_under_the_dataset_licence(site, dataset_licence):
+    assert f'<a href="{dataset_licence["path"]}">{dataset_licence["name"]}</a>' in site.get(f"/{DATABASE}/claims").text
+    data = site.get(f"/{DATABASE}/claims.json?_size=0").json()
+    assert (data["license"], data["license_url"]) == (dataset_licence["name"], dataset_licence["path"])
+
+
 # --- links between the pages ---------------------------------------------------------------------
 
 def test_index_links_articles_matrix_and_queries(site, tables):
@@ -161,6 +245,17 @@ def test_index_links_articles_matrix_and_queries(site, tables):
     assert 'href="/-/corroboration"' in page
     for name, query in QUERIES.items():
         assert f'href="/{DATABASE}/{name}"' in page and escaped(query["title"]) in page
+
+
+def test_index_says_how_each_date_is_known(site, tables):
+    page = site.get("/").text
+    shown = dict(re.findall(r'<li><a href="/-/article/(\w+)">.*?<span class="browse-meta">([^<]*)</span>', page, re.S))
+    assert shown.keys() == _articles(tables).keys()
+    for article_id, article in _articles(tables).items():
+        date, basis = article["published"], article["published_basis"]
+        said = f" · {date} ({basis}) · " if date and basis != "stated" else f" · {date or 'no date'} · "
+        assert said in shown[article_id], (article_id, shown[article_id])
+    assert any(a["published"] and a["published_basis"] == "inferred" for a in tables["articles"])  # the case tested
 
 
 def test_articles_table_and_quotes_link_to_article_pages(site, tables):
@@ -234,6 +329,17 @@ def test_said_by_speaker(site, tables):
     assert zelensky and [r["id"] for r in _query(site, "said_by_speaker", speaker="zelenskyy")] == zelensky
     assert [r["id"] for r in _query(site, "said_by_speaker", speaker="Zelensky")] == zelensky
     assert _query(site, "said_by_speaker", speaker="Zelen") == []
+
+
+@pytest.mark.parametrize("speaker, actor_id", [("Experts", "experts"), ("EXPERTS", "experts"),
+                                               ("US-EUROPEAN-COMMAND", "us-european-command"),
+                                               ("u.s. EUROPEAN command", "us-european-command"),  # the name
+                                               ("us european COMMAND", "us-european-command")])  # an alias
+def test_said_by_speaker_matches_ids_names_and_aliases_in_any_case(site, tables, speaker, actor_id):
+    expected = sorted([c["claim_id"] for c in tables["claims"] if c["speaker_id"] == actor_id]
+                      + [f["figure_id"] for f in tables["figures"] if f["actor_id"] == actor_id])
+    assert expected
+    assert [r["id"] for r in _query(site, "said_by_speaker", speaker=quote(speaker))] == expected
 
 
 def test_contradictions_and_qualifications(site, tables):
@@ -531,6 +637,24 @@ def test_writing_sql_is_refused(site, tables, sql):
     ("/dataset/nonexistent", 404, "Table not found"),
     ("/dataset?sql=delete+from+claims", 400, "Statement must be a SELECT"),
     ("/-/article/999", 404, "999"),
+    # Parameters Datasette 0.65 answered with a 500 (most with a traceback): each a 400 saying what is wrong.
+    ("/dataset/claims?_sort=nonexistent", 400, "Cannot sort table by nonexistent"),
+    ("/dataset/claims.json?_sort_desc=bogus", 400, "Cannot sort table by bogus"),
+    ("/dataset/claims.csv?_sort=bogus", 400, "Cannot sort table by bogus"),
+    ("/dataset/claims?_sort=claim_id&_sort_desc=kind", 400, "Cannot use _sort and _sort_desc at the same time"),
+    ("/dataset/claims?_through=nope", 400, "_through must be a JSON object"),
+    ("/dataset/claims?_through=%7B%7D", 400, "_through must be a JSON object"),
+    ('/dataset/claims?_through={"table":"nope","column":"x","value":"y"}', 400, "Invalid _through"),
+    ("/dataset/claims?_timelimit=abc", 400, "_timelimit must be a whole number of milliseconds"),
+    ("/dataset/said_by_speaker?speaker=experts&_timelimit=abc", 400, "_timelimit must be a whole number"),
+    ("/dataset.json?sql=select+1&_timelimit=abc", 400, "_timelimit must be a whole number"),
+    ("/dataset/claims?claim_id__in=[bad", 400, "claim_id__in takes a JSON list"),
+    # A raw search FTS5 cannot read: no SQL on the console.
+    ("/dataset/claims?_search=russia+-ukraine&_searchmode=raw", 400, "is not FTS5 syntax (no such column: ukraine)"),
+    ("/dataset/articles.json?_search=russia+AND+NOT&_searchmode=raw", 400, "is not FTS5 syntax (fts5: syntax error"),
+    # An over-long search, and the matrix asked for as JSON.
+    ("/dataset/claims?_search=" + "a" * 1001, 400, "A search may be at most 1,000 characters long (this one has 1,001)"),
+    ("/-/corroboration.json", 404, "This page has no JSON version; its data is in /dataset/propositions.json"),
 ])
 def test_a_client_error_is_one_console_line_and_datasettes_own_page(site, capfd, path, status, says):
     capfd.readouterr()
@@ -552,6 +676,27 @@ def test_only_client_errors_are_shortened():
     assert client_error(DatasetteError("too slow", status=400)) == (400, "too slow")
     assert client_error(DatasetteError("broken", status=500)) is None
     assert client_error(RuntimeError("a bug")) is None  # a server error keeps its traceback
+    assert client_error(DatasetteError("Cannot sort table by x")) == (400, "Cannot sort table by x")  # raised as a 500
+
+
+@pytest.mark.parametrize("path", ["/dataset/claims.json?_sort=nonexistent", "/dataset/claims.json?_timelimit=abc",
+                                  "/-/corroboration.json", "/dataset/claims.json?_search=" + "a" * 1001])
+def test_a_client_error_asked_for_as_json_is_json(site, path):
+    response = site.get(path, status=400 if "dataset" in path else 404)
+    assert response.json()["ok"] is False and response.json()["error"]
+
+
+def test_the_longest_search_is_answered(site, tables):
+    """1,000 characters are allowed (500 times the word "a"); one more is refused, in a short response."""
+    assert _search_count(site, "claims", "a " * 500) == len(_claims_with_word(tables, "a"))
+    assert len(site.get(f"/{DATABASE}/claims?_search=" + "a" * 1001, status=400).headers.get("link", "")) < 100
+
+
+def test_good_parameters_still_work(site, tables):
+    claim = tables["claims"][0]["claim_id"]
+    assert site.get(f'/{DATABASE}/claims.json?_timelimit=500&claim_id__in=["{claim}"]&_sort_desc=kind').json()["rows"]
+    through = quote('{"table": "claims", "column": "claim_id", "value": "%s"}' % claim)
+    assert site.get(f"/{DATABASE}/articles.json?_through={through}").json()["filtered_table_rows_count"] == 1
 
 
 @pytest.mark.parametrize("path", ["/dataset/claims", "/dataset/skips", "/dataset/mentions", "/dataset/claims?_search=dialogue"])

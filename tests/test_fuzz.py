@@ -83,13 +83,13 @@ def mutated(draw):
 
 def _project(tmp_path_factory) -> Layout:
     return make_project(tmp_path_factory.mktemp("fuzz") / "p", records=[FIXTURES / "valid" / "900.yaml"],
-                        seeds=sorted((FIXTURES / "seeds").glob("*.txt")))
+                        seeds=[FIXTURES / "seeds" / "900_6d49835614be8221.txt"])
 
 
 def _assert_located(problems):
     for p in problems:
         assert p.code in CODES
-        assert p.file.startswith("dataset/")
+        assert p.file.startswith(("dataset/", "seeds/"))  # a seed the mutated record no longer cites: orphan-seed
         assert isinstance(p.line, int) and p.line >= 0
         assert p.format()
 
@@ -134,7 +134,7 @@ def articles(draw):
     claims = []
     for i, sentence in enumerate(sentences, 1):
         kind = draw(st.sampled_from(["report", "analysis", "paraphrase", "quote"]))
-        speaker = draw(st.sampled_from(ACTORS)) if kind in ("paraphrase", "quote") else draw(st.one_of(st.none(), st.sampled_from(ACTORS)))
+        speaker = draw(st.sampled_from(ACTORS)) if kind in ("paraphrase", "quote") else None  # report, analysis: the outlet's voice
         prop = draw(st.one_of(st.none(), st.sampled_from(PROPOSITIONS)))
         claims.append({
             "id": f"c{i:02d}", "statement": draw(STATEMENT), "kind": kind, "speaker": speaker,

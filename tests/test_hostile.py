@@ -23,9 +23,11 @@ def _codes(layout):
 
 
 def _with_seed_bytes(layout, data: bytes, article_id="900") -> None:
-    """Point the fixture record at a seed with these exact bytes (hash and name made to match)."""
+    """Point the fixture record at a seed with these exact bytes (hash and name made to match) in
+    place of its own (which no record would cite)."""
     digest = hashlib.sha256(data).hexdigest()
     name = f"{article_id}_{digest[:16]}.txt"
+    (layout.seeds / SEED.name).unlink()
     (layout.seeds / name).write_bytes(data)
     record = layout.records / "900.yaml"
     text = record.read_text().replace("900_6d49835614be8221.txt", name).replace(
@@ -39,7 +41,9 @@ def _with_seed_bytes(layout, data: bytes, article_id="900") -> None:
 def test_seed_reference_outside_seeds_is_refused(fixture_project, name):
     record = fixture_project.records / "900.yaml"
     record.write_text(record.read_text().replace("file: 900_6d49835614be8221.txt", f"file: '{name}'"))
-    assert _codes(fixture_project) == [("seed-outside", "dataset/records/900.yaml", "seed.file")]
+    # The seed in seeds/ is cited by no record now: a path is not a citation.
+    assert _codes(fixture_project) == [("seed-outside", "dataset/records/900.yaml", "seed.file"),
+                                       ("orphan-seed", f"seeds/{SEED.name}", "")]
 
 
 def test_seed_that_is_a_link_is_refused(fixture_project, tmp_path):
@@ -255,3 +259,49 @@ def test_a_tab_inside_a_quoted_value_is_valid_and_not_blamed_for_the_next_line()
         loads("a: 'x\ty'\nb: c: d\n", "x.yaml")
     problem = caught.value.problem
     assert problem.line == 2 and not any("tab" in d for d in problem.detail), problem.format()
+
+
+# --- hints that fit the case --------------------------------------------------------------------
+
+ACTOR = "  - id: {id}\n    name: {name}\n    kind: person\n    description: d\n    aliases: [{alias}]\n"
+
+
+@pytest.mark.parametrize("actors, field, message, hint", [
+    (ACTOR.format(id="volodymyr-zelensky", name="Zelensky", alias="Zelensky") + ACTOR.format(id="zelenskyy", name="Z", alias="Zelensky"),
+     "actors[1].aliases[0]", "alias 'Zelensky' already belongs to 'volodymyr-zelensky'; an alias names one actor", "An alias names one actor"),
+    (ACTOR.format(id="zelensky", name="Zelensky", alias="Zelensky") + ACTOR.format(id="zelensky", name="Z", alias="Zelenskyy"),
+     "actors[1].id", "actor id 'zelensky' is used twice", "Each actor has one entry: merge the two"),
+    ("  - id: zelensky\n    kind: person\n    description: d\n", "actors[0].name", "required field 'name' is missing",
+     "an actor needs id, name, kind and description"),
+    ("  - id: Zelensky\n    name: Z\n    kind: person\n    description: d\n", "actors[0].id",
+     "'Zelensky' is not an id: ids are lower-case letters and digits, words joined by single hyphens (united-states)",
+     "Write the value in the form the message gives"),
+])
+def test_a_registry_problem_gets_the_hint_for_its_case(fixture_project, actors, field, message, hint):
+    fixture_project.actors.write_text("actors:\n" + actors)
+    problems = [p for p in validate(fixture_project).problems if p.file == "dataset/actors.yaml"]
+    assert [(p.field, p.message) for p in problems] == [(field, message)], [p.format() for p in problems]
+    assert hint in problems[0].hint and "Ids are never reused" not in problems[0].hint
+
+
+@pytest.mark.parametrize("old, new, code, message, hint", [
+    ("    statement: Officials said 12 officers would attend the first meeting.\n", "", "missing-field",
+     "required field 'statement' is missing", "a claim needs id, statement, kind and quote"),
+    ("article_id: '900'", "article_id: 900", "wrong-type", "Input should be a valid string, got int 900",
+     "Put the value in quotes"),
+    ("  - id: c02\n", "  - id: c2\n", "invalid-value",
+     "'c2' is not a claim id: claim ids look like c01 (c and two or more digits), or 900-c01 with the article's prefix",
+     "in the form the message gives"),
+    ("value: '2026-03-03'", "value: '2026-02-30'", "invalid-edtf",
+     "'2026-02-30' is not an EDTF level 0-1 date (February 2026 has no 30th day: it has 28 days)", "that month is shorter"),
+    ("  - id: c04\n", "  - id: c03\n", "duplicate-id", "id '900-c03' is used twice in this record", "Ids are never reused"),
+])
+def test_a_record_problem_gets_the_hint_for_its_case(fixture_project, old, new, code, message, hint):
+    record = fixture_project.records / "900.yaml"
+    text = record.read_text()
+    assert old in text
+    record.write_text(text.replace(old, new, 1))
+    problems = validate(fixture_project).problems
+    assert [p.code for p in problems] == [code], [p.format() for p in problems]
+    assert problems[0].message.startswith(message) and hint in problems[0].hint, problems[0].format()
+    assert "`make new` scaffolds every" not in problems[0].hint and "Write numbers without quotes" not in problems[0].hint

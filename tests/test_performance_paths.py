@@ -323,6 +323,17 @@ def _inject_errors(layout: Layout) -> None:
     shutil.copy(records[6], layout.records / "99999.yaml")  # a second record of article 00006
     r7 = records[7].read_text(encoding="utf-8")
     records[7].write_text(r7.replace("    quote: ", "    quote: Not in the text at all; ", 1), encoding="utf-8")
+    # Problems only all records together show, and the new checks of one record.
+    r8 = records[8].read_text(encoding="utf-8")
+    records[8].write_text(r8.replace("\n    statement: ", f"\n    note: As {records[9].stem} c99 says.\n    statement: ", 1), encoding="utf-8")
+    r9 = records[9].read_text(encoding="utf-8")
+    speaker = re.search(r"\n    speaker: ([a-z0-9-]+)", r9)[1]
+    records[9].write_text(r9.replace("    kind: report\n", f"    kind: report\n    speaker: {speaker}\n", 1), encoding="utf-8")
+    r10 = records[10].read_text(encoding="utf-8")
+    claim_quote = re.search(r"\nclaims:\n(?:    .*\n|  - .*\n)*?    quote: (.*)\n", r10)[1]
+    records[10].write_text(r10.replace("\nskips:\n", f"\nskips:\n  - id: s99\n    reason: rhetorical\n    quote: {claim_quote}\n", 1), encoding="utf-8")
+    shutil.copy(records[11], layout.records / f"{records[11].stem}.yml")
+    (layout.seeds / "77777_0123456789abcdef.txt").write_text("A seed no record cites.\n", encoding="utf-8")
 
 
 def test_synthetic_corpus_is_valid_and_its_package_checks(corpus_copy):
@@ -350,7 +361,8 @@ def test_cached_and_uncached_serial_and_parallel_validation_agree_with_the_refer
     expected = _formatted(reference.problems)
     codes = {line.rsplit("[", 1)[1].split("]")[0] for line in expected}
     assert {"invalid-value", "unknown-actor", "yaml-duplicate-key", "placeholder", "seed-hash-mismatch", "duplicate-id",
-            "quote-not-found"} <= codes
+            "quote-not-found", "note-names-missing-item", "speaker-on-outlet-voice", "skip-overlaps-claim", "misplaced-record",
+            "orphan-seed"} <= codes, expected
     uncached = pipeline.run(corpus_copy, workers=1, use_cache=False)
     cold = pipeline.run(corpus_copy, workers=2)
     warm = pipeline.run(corpus_copy, workers=2)

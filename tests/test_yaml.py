@@ -1,6 +1,8 @@
 """Records are read as YAML 1.2, with lines, and without YAML's surprises."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from scripts.yamlio import YamlError, loads
@@ -38,3 +40,74 @@ def test_billion_laughs_is_refused_before_expanding():
     with pytest.raises(YamlError) as err:
         loads(bomb, "bomb.yaml")
     assert err.value.problem.code == "yaml-anchor"
+
+
+# --- what a mistake is called, and where -----------------------------------------------------------
+
+VALID = (Path(__file__).parent / "fixtures" / "valid" / "900.yaml").read_text(encoding="utf-8")
+
+
+def _refused(text: str):
+    with pytest.raises(YamlError) as err:
+        loads(text, "900.yaml")
+    return err.value.problem
+
+
+def _line(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.split("\n"), 1) if needle in line)
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+@pytest.mark.parametrize("where", ["statement: Officials said 12", "notes: A small invented"])
+def test_an_unclosed_quote_is_reported_where_it_opens(quote, where):
+    """YAML reads an unclosed quoted value on to the end of the file (or to the next quote
+    character) and fails there; the problem is where the quote opens."""
+    text = VALID.replace(where, where.replace(": ", f": {quote}", 1), 1)
+    problem = _refused(text)
+    assert (problem.code, problem.line) == ("yaml-syntax", _line(text, where.split(": ")[0] + f": {quote}")), problem.format()
+    assert "quoted value that starts here is not closed" in problem.message
+    assert "Close the quote" in problem.hint
+
+
+def test_an_unclosed_quote_in_a_long_record_is_not_reported_at_its_end():
+    lines = VALID.rstrip("\n").split("\n")
+    lines[31] = '    statement: "Officials said more than 40 people.'  # line 32
+    problem = _refused("\n".join(lines) + "\n")
+    assert problem.line == 32 and "not closed: no closing \" before the end of the file" in problem.message, problem.format()
+
+
+@pytest.mark.parametrize("old, new, says", [
+    ("    kind: paraphrase\n", "     kind: paraphrase\n", "indented by 5 spaces, deeper than line 33's (4)"),
+    ("    kind: paraphrase\n", "  kind: paraphrase\n", "indented by 2 spaces and line 33's key by 4"),
+    ("    kind: paraphrase\n", "   kind: paraphrase\n", "indented by 3 spaces and line 33's key by 4"),
+    ("  - id: c02\n", "   - id: c02\n", "indented by 3 spaces"),
+    ("\nlanguage: en", "\n language: en", "indented by 1 space and line 5's key by 2"),
+])
+def test_an_indentation_mistake_says_indentation(old, new, says):
+    text = VALID.replace(old, new, 1)
+    problem = _refused(text)
+    assert problem.line == _line(text, new.strip("\n")), problem.format()
+    assert problem.message.startswith("indentation: ") and says in problem.message, problem.format()
+    assert "Indent with spaces" in problem.hint and not any("must be quoted" in d for d in problem.detail)
+
+
+@pytest.mark.parametrize("old, new, says", [
+    ("statement: The talks may resume in April.", "statement: The talks: may resume in April.", "containing ': ' must be quoted"),
+    ("statement: The talks may resume in April.", 'statement: "The talks" may resume in April.', "starts with a quote character"),
+])
+def test_a_value_that_needs_quotes_is_not_called_indentation(old, new, says):
+    problem = _refused(VALID.replace(old, new, 1))
+    assert not problem.message.startswith("indentation") and any(says in d for d in problem.detail), problem.format()
+
+
+@pytest.mark.parametrize("char, name", [("\x00", "NUL"), ("\x07", "BEL"), ("\x1b", "ESC"), ("\x7f", "DEL"), ("\x9b", "C1")])
+def test_a_control_character_is_located_by_line_and_column(char, name):
+    problem = _refused(VALID.replace("  value: Jane Roe", f"  value: Jane{char}Roe", 1))
+    assert (problem.code, problem.line) == ("control-character", 13), problem.format()
+    assert f"U+{ord(char):04X}" in problem.message and name in problem.message and "column 14" in problem.message
+
+
+def test_a_bad_escape_in_a_quoted_value_is_not_called_an_unclosed_quote():
+    problem = _refused(VALID.replace("statement: The talks may resume in April.", 'statement: "The talks \\q may resume."', 1))
+    assert problem.line == _line(VALID, "statement: The talks may resume") and "escape" in problem.message, problem.format()
+    assert "not closed" not in problem.message
