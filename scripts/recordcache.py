@@ -147,7 +147,7 @@ class RecordOutcome:
     record_sha256: Optional[str] = None  # of the record's bytes the check read (not kept in the blob)
     # For the checks across records (validate.project_problems): the record's local item ids, and
     # (location, article id, item id, words) of the other records' items its notes name.
-    items: frozenset = frozenset()
+    items: str = ""  # space-separated (validate.SeenRecord)
     references: tuple = ()
 
     def outcome_blob(self) -> bytes:
@@ -155,7 +155,7 @@ class RecordOutcome:
             "article_id": self.article_id,
             "problems": [[p.file, p.line, p.field, p.code, p.message, list(p.detail)] for p in self.problems],
             "summary": self.summary.to_json() if self.summary else None,
-            "items": sorted(self.items),
+            "items": self.items,
             "references": [[list(loc), article, item, words] for loc, article, item, words in self.references],
         })
 
@@ -165,7 +165,7 @@ class RecordOutcome:
         problems = [Problem(f, line, fld, code, msg, tuple(detail)) for f, line, fld, code, msg, detail in data["problems"]]
         summary = ArticleSummary.from_json(data["summary"]) if data["summary"] else None
         references = tuple((tuple(loc), article, item, words) for loc, article, item, words in data["references"])
-        return cls(display, data["article_id"], seed_file, None, problems, summary=summary, items=frozenset(data["items"]),
+        return cls(display, data["article_id"], seed_file, None, problems, summary=summary, items=data["items"],
                    references=references)
 
 

@@ -50,3 +50,19 @@ def test_the_closest_passage_stops_at_the_word_not_at_its_punctuation():
     assert detail[1] == "differs: quote has '1' where the text has '0'"
     # a quote that ends in punctuation keeps it in the passage
     assert "'The talks may resume in April.'" in closest_passage("The talks may resume in April.", "The talks may resume in May.")[0]
+
+
+def test_a_passage_that_differs_only_in_look_alikes_is_not_called_identical():
+    detail = closest_passage(TEXT[BODY.start:BODY.end], "She said \"it's done\" - twice.")
+    assert detail[0].startswith("closest passage (alike but for look-alike characters or spacing): ")
+
+
+def test_a_long_mistyped_quote_is_placed_where_it_is_and_scored_whole():
+    # 60 distinct sentences, so that only one place in the text is like the quote
+    text = " ".join(f"Sentence number {i} says the talks in city {i * 7} went on for {i + 3} hours." for i in range(60))
+    start = text.index("Sentence number 12 ")
+    quote = text[start:text.index(" Sentence", start + 2900)]  # about 3,000 characters, whole sentences
+    quote = quote[:1500] + "X" + quote[1501:]  # one character mistyped, after the first 200
+    (first, differs) = closest_passage(text, quote)
+    assert first.startswith("closest passage (99% alike): 'Sentence number 12 says")  # all but one character alike
+    assert differs == f"differs: quote has 'X' where the text has {text[start + 1500]!r}"
