@@ -106,10 +106,14 @@ def format_files(layout: Layout, *, check: bool) -> tuple[list[Problem], list[tu
         if parsed is None or p:  # a record with consistency problems is not rewritten either
             problems += p
             continue
-        current = path.read_text(encoding="utf-8")
+        # Bytes, not read_text: its universal newlines would read a CRLF file as canonical, and
+        # `format` would then rewrite a file `format --check` had passed.
+        current = path.read_bytes().decode("utf-8")
         wanted = dump(canonical_registry(parsed), header)
         if current != wanted:
             diff = "".join(difflib.unified_diff(current.splitlines(True), wanted.splitlines(True), display, f"{display} (canonical)"))
+            if "\r" in current:
+                diff = f"{display}: has CR (Windows) line endings; canonical form ends lines with LF alone\n" + diff
             changed.append((display, diff))
             if not check:
                 tmp = path.with_suffix(".yaml.tmp")

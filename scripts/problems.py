@@ -35,7 +35,8 @@ class Problem:
 
     def annotation(self) -> str:
         """GitHub Actions workflow command, so the problem shows on the pull request's diff."""
-        msg = f"{self.field}: {self.message} [{self.code}] {self.hint}".replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        said = f"{self.field}: {self.message}" if self.field else self.message  # a file-level problem has no field
+        msg = f"{said} [{self.code}] {self.hint}".replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         line = f",line={self.line}" if self.line else ""
         return f"::error file={self.file}{line}::{msg}"
 

@@ -689,6 +689,10 @@ def project_problems(layout: Layout, seen: list[SeenRecord], locate: Callable[[s
             out.append(Problem(s.display, loaded.line_of(loc) if loaded else 0, dotted(loc), "note-names-missing-item", message))
     if not complete:
         return out
+    # dataset/package.yaml, which only `build` read: `validate` said ok while the build would fail.
+    from schema.package import PackageMeta
+
+    out += parse(PackageMeta, layout.package_meta, layout.rel(layout.package_meta))[2]
     for path, message in _misplaced(layout):
         out.append(Problem(layout.rel(path), 0, "", "misplaced-record", message))
         unknown.add(re.match(r"[0-9]*", path.name)[0])  # its seed is not an orphan too: renaming it is the fix

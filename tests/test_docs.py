@@ -43,6 +43,18 @@ def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
     assert re.search(r"^make test$", ci, re.M)
 
 
+def test_format_check_fails_on_crlf_line_endings_and_format_fixes_them(tmp_path):
+    layout = make_project(tmp_path / "p", records=[FIXTURES / "valid" / "900.yaml"], seeds=sorted((FIXTURES / "seeds").glob("*.txt")))
+    record = layout.records / "900.yaml"
+    lf = record.read_bytes()
+    record.write_bytes(lf.replace(b"\n", b"\r\n"))
+    res = cli("format", "--root", str(layout.root), "--check")
+    assert res.exit_code == 1 and "has CR (Windows) line endings" in res.output
+    assert cli("format", "--root", str(layout.root)).exit_code == 0
+    assert record.read_bytes() == lf
+    assert cli("format", "--root", str(layout.root), "--check").exit_code == 0
+
+
 def test_format_check_shows_a_diff(tmp_path):
     layout = make_project(tmp_path / "p", records=[FIXTURES / "valid" / "900.yaml"], seeds=sorted((FIXTURES / "seeds").glob("*.txt")))
     record = layout.records / "900.yaml"

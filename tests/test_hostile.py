@@ -305,3 +305,12 @@ def test_a_record_problem_gets_the_hint_for_its_case(fixture_project, old, new, 
     assert [p.code for p in problems] == [code], [p.format() for p in problems]
     assert problems[0].message.startswith(message) and hint in problems[0].hint, problems[0].format()
     assert "`make new` scaffolds every" not in problems[0].hint and "Write numbers without quotes" not in problems[0].hint
+
+
+def test_validate_reports_a_broken_package_yaml_as_build_would(fixture_project):
+    meta = fixture_project.package_meta
+    meta.write_text(meta.read_text(encoding="utf-8").replace("\nversion: ", "\nversion: [", 1), encoding="utf-8")
+    res = cli("validate", "--root", str(fixture_project.root), "--no-github")
+    assert res.exit_code == 1 and "dataset/package.yaml:" in res.output and "[yaml-syntax]" in res.output
+    # validating named records only checks those records
+    assert cli("validate", "--root", str(fixture_project.root), str(fixture_project.records / "900.yaml")).exit_code == 0

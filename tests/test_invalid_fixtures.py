@@ -113,6 +113,15 @@ def test_cli_reports_every_problem_at_once_and_exits_1(fixture_project):
     assert "Traceback" not in res.output
 
 
+def test_an_annotation_for_a_problem_with_no_field_starts_with_the_message(fixture_project):
+    record = fixture_project.records / "900.yaml"
+    record.write_text(record.read_text().replace("kind: report", "kind: report: now", 1))  # YAML syntax: no field
+    res = cli("validate", "--root", str(fixture_project.root), "--github")
+    (annotation,) = [line for line in res.output.splitlines() if line.startswith("::error ")]
+    assert annotation.startswith("::error file=dataset/records/900.yaml,line=") and "::mapping values are not allowed here" in annotation
+    assert ":::" not in annotation
+
+
 def _fixture_with(layout, *edits: tuple[str, str]) -> Path:
     text = (FIXTURES / "valid" / "900.yaml").read_text(encoding="utf-8")
     for old, new in edits:
