@@ -1,6 +1,7 @@
 """Evidence spans: resolve a quote to code point offsets, and explain a quote that is not found."""
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
@@ -85,7 +86,22 @@ def _fold(s: str) -> str:
     return re.sub(r"\s+", " ", s)
 
 
-PROBE = 200  # characters of a quote used to find where it would be
+PROBE = 200  # characters of each part of a long quote used to find where it would be
+
+
+def _placed(haystack: str, starts: list[int], part: str) -> tuple[int, float]:
+    """(the word start where `part`, folded, is most like the text, and how alike)."""
+    best, best_score = 0, -1.0
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(part)
+    for s in starts:
+        matcher.set_seq1(_fold(haystack[s : s + len(part) + 10])[: len(part)])
+        if matcher.real_quick_ratio() <= best_score or matcher.quick_ratio() <= best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score:
+            best, best_score = s, score
+    return best, best_score
 
 
 def closest_passage(haystack: str, quote: str) -> tuple[str, ...]:
@@ -94,24 +110,23 @@ def closest_passage(haystack: str, quote: str) -> tuple[str, ...]:
         return ("the text searched is empty",)
     n = len(quote)
     # Candidate windows start at word starts; the best is refined by difflib's ratio. A long quote
-    # is placed by its first PROBE characters (difflib's ratio is quadratic: a mistyped quote of
-    # 4,000 characters took 9 s to place whole), then scored whole at that place, once.
+    # is placed by three parts of PROBE characters (its start, middle and end: difflib's ratio is
+    # quadratic, and a mistyped quote of 4,000 characters took 9 s to place whole; one part alone
+    # misplaces a quote that begins a sentence too early), then scored whole at each place found.
     starts = [m.start() for m in re.finditer(r"\S+", haystack)] or [0]
     qf = _fold(quote)
-    probe = qf[:PROBE]
-    best, best_score = 0, -1.0
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(probe)
-    for s in starts:
-        window = _fold(haystack[s : s + min(n, PROBE) + 10])[: len(probe)]
-        matcher.set_seq1(window)
-        if matcher.real_quick_ratio() <= best_score or matcher.quick_ratio() <= best_score:
-            continue
-        score = matcher.ratio()
-        if score > best_score:
-            best, best_score = s, score
-    if len(qf) > len(probe):
-        best_score = difflib.SequenceMatcher(None, _fold(haystack[best : best + n + 10])[: len(qf)], qf, autojunk=False).ratio()
+    if len(qf) <= PROBE:
+        best, best_score = _placed(haystack, starts, qf)
+    else:
+        places = set()
+        for offset in (0, (len(qf) - PROBE) // 2, len(qf) - PROBE):
+            at, _ = _placed(haystack, starts, qf[offset : offset + PROBE])
+            # where the quote would begin, had this part been found in place: the word start there
+            places.add(starts[max(0, bisect.bisect_right(starts, max(0, at - offset)) - 1)])
+        scored = [(difflib.SequenceMatcher(None, _fold(haystack[s : s + n + 10])[: len(qf)], qf, autojunk=False).ratio(), -s)
+                  for s in places]
+        best_score, best = max(scored)
+        best = -best
     end = best + n
     # Extend to the end of the word so the passage never stops mid-word ("Apri").
     while end < len(haystack) and end < best + n + 20 and not haystack[end].isspace():

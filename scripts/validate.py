@@ -122,6 +122,8 @@ def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = Fals
     if fast:
         with clock.stage("parse", 1):
             try:
+                # The fast reader takes no escape but \" and \\ (scripts/yamlfast.py), so a control
+                # character written as one ("\e") goes to the full reader's check below.
                 data = fast_load(text())
             except YamlError:
                 data = None
@@ -136,10 +138,15 @@ def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = Fals
                     return parsed, fast_loaded, inconsistency_problems(parsed, found, fast_loaded, display)
     with clock.stage("parse (full reader)", 1):
         try:
-            loaded = loads(text(), display)
+            source = text()  # decoding can fail too (a BOM, not UTF-8): a located problem, not a traceback
+            loaded = loads(source, display)
         except YamlError as exc:
             return None, None, [exc.problem]
     data = loaded.data if loaded.data is not None else {}
+    if "\\" in source:  # a raw control character stops the reader; one written as an escape does not
+        escaped = list(_escaped_controls(data, loaded, display))
+        if escaped:
+            return None, loaded, escaped
     with clock.stage("validate", 0 if fast else 1):
         try:
             parsed, found = _validated(model, data)
@@ -522,20 +529,48 @@ class RecordChecker:
 _NOTES = {"note", "notes"}
 
 # A claim, figure or skip a note names: "c06", "f01", "s09", or another record's "002 c10" (or
-# its full id, "002-c10"): the item, then the article's id just before it, if there is one.
+# its full id, "002-c10", or "002's c10"): the item, then the article's id just before it, if
+# there is one. An id listed after another record's ("004 c30 and c31", "002 c10, c11",
+# "002 c10/c11", "004 c28-c31") is that record's too.
 _ITEM_REFERENCE = re.compile(r"\b[cfs][0-9]{2,}\b")
-_ARTICLE_BEFORE = re.compile(r"(?:^|[^0-9A-Za-z_])([0-9]{3,})[ -]$")
+_ARTICLE_BEFORE = re.compile(r"(?:^|[^0-9A-Za-z_])([0-9]{3,})(?:'s|’s)?[ -]$")
+_LISTED_AFTER = re.compile(r"\s*(?:,|/|-|–|and|or|to|, and|, or)\s*")
 
 
 def item_references(note: str) -> Iterator[tuple[Optional[str], str, str]]:
     """(article id or None for this record's, local item id, the words as written) of each item
     `note` names."""
+    listing, end = None, -1  # the other record whose items are being listed, where the last ended
     for m in _ITEM_REFERENCE.finditer(note):
-        before = _ARTICLE_BEFORE.search(note[max(0, m.start() - 24) : m.start()])
-        if before is None:
-            yield None, m[0], m[0]
+        window = max(0, m.start() - 24)
+        before = _ARTICLE_BEFORE.search(note[window : m.start()])
+        if before is not None:
+            listing, end = before[1], m.end()
+            yield before[1], m[0], note[window + before.start(1) : m.end()]
+        elif listing is not None and _LISTED_AFTER.fullmatch(note[end : m.start()]):
+            end = m.end()
+            yield listing, m[0], f"{listing} {m[0]}"
         else:
-            yield before[1], m[0], note[m.start() - len(before[1]) - 1 : m.end()]
+            listing = None
+            yield None, m[0], m[0]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and line feed
+
+
+def _escaped_controls(data: Any, loaded: Loaded, display: str, loc: tuple = ()) -> Iterator[Problem]:
+    """A control character a double-quoted escape put in a value ("\\e", "\\x07", "\\u001b"),
+    at the value's line: it would be published in the tables as it is."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _escaped_controls(value, loaded, display, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _escaped_controls(value, loaded, display, (*loc, i))
+    elif isinstance(data, str) and (m := _CONTROL.search(data)):
+        code = ord(m[0])
+        yield Problem(display, loaded.line_of(loc), dotted(loc), "control-character",
+                      f"control character U+{code:04X} written as an escape in the value, at character {m.start() + 1}")
 
 
 def _notes(record: Record) -> Iterator[tuple[tuple, str]]:
@@ -698,7 +733,7 @@ def project_problems(layout: Layout, seen: list[SeenRecord], locate: Callable[[s
         unknown.add(re.match(r"[0-9]*", path.name)[0])  # its seed is not an orphan too: renaming it is the fix
     cited = {s.seed_file for s in seen if s.seed_file is not None}
     try:
-        names = sorted(name for name in os.listdir(layout.seeds) if not name.startswith("."))
+        names = sorted(name for name in os.listdir(layout.seeds) if not _not_data(name))
     except (FileNotFoundError, NotADirectoryError):
         names = []
     for name in names:
@@ -719,6 +754,16 @@ def project_problems(layout: Layout, seen: list[SeenRecord], locate: Callable[[s
     return out
 
 
+# Files that are nobody's data: hidden files (.gitkeep), editors' backups and swap files
+# (004.yaml~, #004.yaml#, .004.yaml.swp) and a folder's README. An editor's auto-save beside a
+# record must not stop `make serve` while the record is being edited.
+_EDITOR_FILE = re.compile(r"^\..*|.*~$|^#.*#$|.*\.sw[a-p]$|^README(\.[A-Za-z]+)?$", re.I)
+
+
+def _not_data(name: str) -> bool:
+    return _EDITOR_FILE.match(name) is not None
+
+
 def _misplaced(layout: Layout) -> Iterator[tuple[Path, str]]:
     """Files in dataset/records/ that `layout.record_files` does not list, so nothing reads them."""
     try:
@@ -726,14 +771,14 @@ def _misplaced(layout: Layout) -> Iterator[tuple[Path, str]]:
     except (FileNotFoundError, NotADirectoryError):
         return
     for entry in entries:
-        if entry.name.startswith("."):
+        if _not_data(entry.name):
             continue
         if entry.is_dir(follow_symlinks=False):
             if entry.name.endswith(".yaml"):
                 continue  # listed as a record: its check says it cannot be read
             for folder, dirs, files in os.walk(entry.path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(f for f in files if not f.startswith(".")):
+                for name in sorted(f for f in files if not _not_data(f)):
                     yield (Path(folder) / name, f"{name!r} lies in a subfolder of {layout.rel(layout.records)}/, "
                            "so it is never validated or published")
         elif not entry.name.endswith(".yaml"):

@@ -254,6 +254,30 @@ def test_a_note_naming_an_article_that_does_not_exist_is_found(real_copy):
     assert pipeline.run(real_copy).problems == problems
 
 
+@pytest.mark.parametrize("note, named", [
+    ("(001 c05, 002 c08)", [("001", "c05"), ("002", "c08")]),
+    ("as 004 c30 and c31", [("004", "c30"), ("004", "c31")]),  # a list goes on naming 004's items
+    ("002 c10/c11, c12", [("002", "c10"), ("002", "c11"), ("002", "c12")]),
+    ("004 c28-c31", [("004", "c28"), ("004", "c31")]),
+    ("article 002's c10", [("002", "c10")]),
+    ("002-c10 repeats c03", [("002", "c10"), (None, "c03")]),  # not a list: c03 is this record's
+    ("as c06; 003 c02 and c04", [(None, "c06"), ("003", "c02"), ("003", "c04")]),
+    ("c01 and c02 of the 2021 table", [(None, "c01"), (None, "c02")]),
+])
+def test_the_items_a_note_names_and_whose_they_are(note, named):
+    from scripts.validate import item_references
+
+    assert [(article, item) for article, item, _ in item_references(note)] == named
+
+
+def test_a_note_listing_another_records_items_is_checked_against_that_record(real_copy):
+    record = real_copy.records / "003.yaml"
+    _replace(record, "(001 c05, 002 c08)", "(001 c05, 004 c30 and c31)")  # 004 has both; 003 has no c30
+    assert validate(real_copy).ok, [p.format() for p in validate(real_copy).problems]
+    _replace(record, "004 c30 and c31", "004 c30 and c99")
+    assert [p.message for p in validate(real_copy).problems] == ["the note names '004 c99', but article 004 has no c99"]
+
+
 def test_every_note_field_of_the_models_is_checked(fixture_project):
     """Every field named note or notes, at any depth of the models, is read for items it names."""
     from pydantic import BaseModel
@@ -318,6 +342,8 @@ def test_a_record_nothing_reads_is_reported(fixture_project):
     (records / "drafts").mkdir()
     (records / "drafts" / "904.yaml").write_text("article_id: '904'\n")
     (records / ".editorconfig").write_text("root = true\n")  # hidden files are no one's records
+    for name in ("900.yaml~", "#900.yaml#", "README.md"):  # nor editors' backups, nor a README
+        (records / name).write_text("article_id: '900'\n")
     expected = [("dataset/records/901.yml", 0, "misplaced-record"), ("dataset/records/902.YAML", 0, "misplaced-record"),
                 ("dataset/records/903.yaml.bak", 0, "misplaced-record"), ("dataset/records/drafts/904.yaml", 0, "misplaced-record")]
     problems = validate(fixture_project).problems
@@ -336,6 +362,8 @@ def test_a_seed_no_record_cites_is_reported(fixture_project):
     shutil.copy(FIXTURES / "seeds" / "901_38a14749363e3b39.txt", seeds)
     (seeds / "900_0123456789abcdef.txt").write_text("An older text of article 900.\n")
     (seeds / "notes.md").write_text("not a seed\n")
+    (seeds / "README").write_text("What these texts are\n")  # a README, and an editor's backup, are no one's seeds
+    (seeds / "900_6d49835614be8221.txt~").write_text("An editor's backup\n")
     problems = validate(fixture_project).problems
     assert [(p.file, p.code, p.message) for p in problems] == [
         ("seeds/900_0123456789abcdef.txt", "orphan-seed",

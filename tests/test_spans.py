@@ -66,3 +66,14 @@ def test_a_long_mistyped_quote_is_placed_where_it_is_and_scored_whole():
     (first, differs) = closest_passage(text, quote)
     assert first.startswith("closest passage (99% alike): 'Sentence number 12 says")  # all but one character alike
     assert differs == f"differs: quote has 'X' where the text has {text[start + 1500]!r}"
+
+
+def test_a_long_quote_that_begins_a_sentence_too_early_is_placed_by_the_rest_of_it():
+    text = " ".join(f"Sentence number {i} says the talks in city {i * 7} went on for {i + 3} hours." for i in range(120))
+    start = text.index("Sentence number 30 ")
+    tail = text[start:text.index(" Sentence", start + 2500)]
+    quote = "Words that the contributor copied from somewhere else, a sentence too early, quite long. " * 3 + tail
+    (first, *_) = closest_passage(text, quote)
+    # The passage is the quote's length, so it begins the junk's length early; what matters is that
+    # it holds the words the quote does copy (placed by its start alone, it was 39% alike, elsewhere).
+    assert tail[:1000] in first and int(first.split("(")[1].split("%")[0]) >= 90

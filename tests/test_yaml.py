@@ -111,3 +111,21 @@ def test_a_bad_escape_in_a_quoted_value_is_not_called_an_unclosed_quote():
     problem = _refused(VALID.replace("statement: The talks may resume in April.", 'statement: "The talks \\q may resume."', 1))
     assert problem.line == _line(VALID, "statement: The talks may resume") and "escape" in problem.message, problem.format()
     assert "not closed" not in problem.message
+
+
+
+@pytest.mark.parametrize("escape", ["\\e", "\\x07", "\\u001b", "\\0", "\\r"])
+def test_a_control_character_written_as_an_escape_is_located(fixture_project, escape):
+    """ruamel turns "\\e" into ESC without complaint; it would be published in the tables."""
+    from scripts.validate import validate
+
+    record = fixture_project.records / "900.yaml"
+    line = "    statement: Officials said 12 officers would attend the first meeting.\n"
+    text = record.read_text(encoding="utf-8")
+    assert text.count(line) == 1
+    record.write_text(text.replace(line, f'    statement: "Officials{escape} said 12 officers would attend the first meeting."\n'),
+                      encoding="utf-8")
+    problems = validate(fixture_project).problems
+    assert [p.code for p in problems] == ["control-character"], [p.format() for p in problems]
+    assert problems[0].field.endswith(".statement") and problems[0].line == text[: text.index(line)].count("\n") + 1
+    assert "written as an escape" in problems[0].message
