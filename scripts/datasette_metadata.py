@@ -95,7 +95,7 @@ def metadata(package: dict) -> dict:
         "description_html": description_html(package.get("description", "")),
         "license": licence.get("name", ""),
         "license_url": licence.get("path", ""),
-        "source": f"{n_seeds} archived news articles (seeds/: third-party, not relicensed), normalised by hand",
+        "source": f"{n_seeds} archived news articles (their texts and the quotes from them: third-party, not relicensed), normalised by hand",
         "databases": {
             DATABASE: {
                 "title": package.get("title", DATABASE),

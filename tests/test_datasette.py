@@ -236,6 +236,13 @@ def test_the_tables_are_under_the_dataset_licence(site, dataset_licence):
     assert (data["license"], data["license_url"]) == (dataset_licence["name"], dataset_licence["path"])
 
 
+def test_a_query_page_says_the_quotes_and_texts_are_third_party(site):
+    """A query's results can hold article text (seeds.text, any quote column); the site-wide
+    licence shown beside them comes with a source line that says so."""
+    page = site.get(f"/{DATABASE}?sql=select+quote+from+claims+limit+1").text
+    assert "Data source:" in page and "their texts and the quotes from them: third-party, not relicensed" in page
+
+
 # --- links between the pages ---------------------------------------------------------------------
 
 def test_index_links_articles_matrix_and_queries(site, tables):
