@@ -96,7 +96,7 @@ def check_one(layout: Layout, registries: Registries, path: Path, clock: StageCl
     else:
         print_ = seed_print(layout, seed_file) if seed_file is not None else None
     outcome = RecordOutcome(display, record.article_id if record else None, seed_file, print_, checked.problems, started_ns=started,
-                            record_sha256=record_sha256, items=checked.items, references=tuple(checked.references))
+                            record_sha256=record_sha256, items=checked.items, references=checked.references)
     if checked.article is not None:
         outcome.summary, outcome.fragment = fragment(checked.article, clock, summary_only=not want_fragment)
     return outcome

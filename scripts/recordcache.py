@@ -145,7 +145,7 @@ class RecordOutcome:
     fragment: Optional[Fragment] = None
     started_ns: int = 0  # when the check began: a file changed later than a second before is read again
     record_sha256: Optional[str] = None  # of the record's bytes the check read (not kept in the blob)
-    # For the checks across records (validate.project_problems): the record's local item ids, and
+    # For the checks across records (validate.project_problems): the record's full item ids, and
     # (location, article id, item id, words) of the other records' items its notes name.
     items: str = ""  # space-separated (validate.SeenRecord)
     references: tuple = ()

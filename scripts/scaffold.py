@@ -19,7 +19,7 @@ from .layout import RECORD_NAME, SEED_NAME, Layout
 from .problems import Problem
 from .sentences import sentences
 from .spans import Span, occurrences
-from .yamlio import MAX_BYTES, YamlError, control_character, read_text
+from .yamlio import CONTROL, MAX_BYTES, YamlError, control_character, read_text
 
 TODO = "TODO:"
 
@@ -48,16 +48,14 @@ def _y(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _quote_for(text: str, span: Span, body: Span, seen: Optional[dict] = None) -> tuple[str, Optional[int]]:
+def _quote_for(text: str, span: Span, body: Span, seen: dict[str, list[int]]) -> tuple[str, Optional[int]]:
     """The sentence's quote, and its occurrence when the body holds it more than once. `seen`:
     the occurrences of the quotes found so far (a text that repeats a sentence is searched once
     for it, not once for each time)."""
     quote = text[span.start : span.end]
-    hits = seen.get(quote) if seen is not None else None
+    hits = seen.get(quote)
     if hits is None:
-        hits = occurrences(text, quote, body.start, body.end)
-        if seen is not None:
-            seen[quote] = hits
+        hits = seen[quote] = occurrences(text, quote, body.start, body.end)
     return quote, (bisect_left(hits, span.start) + 1 if len(hits) > 1 else None)
 
 
@@ -182,10 +180,6 @@ def render(article_id: str, seed_name: str, sha: str, text: str) -> str:
     return "\n".join(out) + "\n"
 
 
-# Control characters but tab and line feed (CR is refused as a line ending, above): C0, DEL and C1.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _archived(layout: Layout, existing: Path) -> str:
     """What `new` says of a text already archived as `existing`: with its record, or without one."""
     said = f"this text is already archived as {layout.rel(existing)}"
@@ -212,7 +206,7 @@ def scaffold(layout: Layout, source: Path, *, article_id: Optional[str] = None) 
     if "\r" in text:
         raise ScaffoldError(Problem(display, text[: text.index("\r")].count("\n") + 1, "", "crlf",
                                     "the text has CR line endings; convert it to LF before archiving it"))
-    control = _CONTROL.search(text)
+    control = CONTROL.search(text)  # CR is refused as a line ending, above
     if control:  # offsets, quotes and sentences would hold characters no reader sees
         raise ScaffoldError(control_character(text, control.start(), display, what="; nothing was archived"))
     raw = text.encode("utf-8")

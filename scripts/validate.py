@@ -13,6 +13,7 @@ import re
 import stat
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional
@@ -31,7 +32,7 @@ from .sentences import unaccounted
 from .spans import Miss, Span, resolve
 from .stageclock import NO_CLOCK, StageClock
 from .yamlfast import fast_load
-from .yamlio import Loaded, YamlError, decode_text, dotted, loads, read_text
+from .yamlio import CONTROL, Loaded, YamlError, decode_text, dotted, loads, read_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -243,7 +244,6 @@ class RecordChecker:
         self.unresolved = 0  # evidence quotes that did not resolve to a span
         self.coverage: list[Span] = []  # every resolved claim/figure/skip span, duplicates included
         self.seed_seen: Optional[tuple[str, os.stat_result]] = None  # (sha256, lstat) of the seed as read
-        self.item_ids: list[str] = []  # the full id of every claim, figure and skip, once check_items has seen them
         # What notes say of other records' items, for the caller, who sees every record:
         # (location of the note, article id, full item id, the words as written).
         self.references: list[tuple[tuple, str, str, str]] = []
@@ -393,10 +393,8 @@ class RecordChecker:
         claim_ids = {rec.full_id(c.id) for c in rec.claims}
         prefix = rec.article_id + "-"  # a full id is <article_id>-<local id>
         spans, text = article.spans, article.text
-        ids = self.item_ids
         for i, item in enumerate(getattr(rec, section)):
             full = rec.full_id(item.id)
-            ids.append(full)
             if not full.startswith(prefix):
                 self.problem((section, i, "id"), "id-prefix-mismatch", f"id {item.id!r} does not belong to article {rec.article_id}")
             if full in spans:
@@ -449,19 +447,22 @@ class RecordChecker:
                              "which codes the same words", (f"skip quotes: {skip.quote[:200]!r}", f"claim quotes: {claim.quote[:200]!r}"))
 
     # Notes ------------------------------------------------------------------------------
+    @cached_property
+    def items(self) -> frozenset[str]:
+        """The full ids of the record's claims, figures and skips: for the notes that name them,
+        here and (through check_file) in other records."""
+        return items_of(self.record)
+
     def check_notes(self) -> None:
         """Each item a note names exists: this record's here, another record's by the caller
         (`project_problems`), which sees every record."""
         rec = self.record
-        own = None
         for loc, note in _notes(rec):
             for article, item, words in item_references(note):
                 if article is not None and article != rec.article_id:
                     self.references.append((loc, article, f"{article}-{item}", words))
                     continue
-                if own is None:
-                    own = items_of(rec)
-                if f"{rec.article_id}-{item}" not in own:
+                if f"{rec.article_id}-{item}" not in self.items:
                     self.problem(loc, "note-names-missing-item", f"the note names {words!r}, but this record has no {item}")
 
     def actor_ref(self, loc: tuple, actor_id: str) -> None:
@@ -555,9 +556,6 @@ def item_references(note: str) -> Iterator[tuple[Optional[str], str, str]]:
             yield None, m[0], m[0]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and line feed
-
-
 def _escaped_controls(data: Any, loaded: Loaded, display: str, loc: tuple = ()) -> Iterator[Problem]:
     """A control character a double-quoted escape put in a value ("\\e", "\\x07", "\\u001b"),
     at the value's line: it would be published in the tables as it is."""
@@ -567,7 +565,7 @@ def _escaped_controls(data: Any, loaded: Loaded, display: str, loc: tuple = ()) 
     elif isinstance(data, list):
         for i, value in enumerate(data):
             yield from _escaped_controls(value, loaded, display, (*loc, i))
-    elif isinstance(data, str) and (m := _CONTROL.search(data)):
+    elif isinstance(data, str) and (m := CONTROL.search(data)):
         code = ord(m[0])
         yield Problem(display, loaded.line_of(loc), dotted(loc), "control-character",
                       f"control character U+{code:04X} written as an escape in the value, at character {m.start() + 1}")
@@ -652,7 +650,7 @@ class Checked:
     seed_seen: Optional[tuple[str, os.stat_result]] = None  # (sha256, lstat) of the seed, when it was read
     # For `project_problems`: the record's full item ids, and what its notes say of other records'.
     items: str = ""  # its full item ids, sorted, separated by spaces (see SeenRecord)
-    references: list[tuple[tuple, str, str, str]] = field(default_factory=list)
+    references: tuple[tuple[tuple, str, str, str], ...] = ()
 
 
 def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool = False, clock: StageClock = NO_CLOCK,
@@ -670,9 +668,8 @@ def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool
     article = checker.check()
     if checker.problems and fast:
         return check_file(layout, registries, path, clock=clock, display=display, raw=raw)
-    items = " ".join(sorted(checker.item_ids or items_of(record)))  # those check_items saw, else all
     return Checked(record, loaded, article if not checker.problems else None, checker.problems, checker.seed_seen,
-                   items, checker.references)
+                   " ".join(sorted(checker.items)), tuple(checker.references))
 
 
 def duplicate_problem(display: str, loaded: Loaded, article_id: str, first: str) -> Problem:
@@ -805,7 +802,7 @@ def validate(layout: Layout, only: Optional[list[Path]] = None) -> Result:
             continue
         article_id = checked.record.article_id
         first = article_id not in seen_ids
-        seen.append(SeenRecord(display, article_id, checked.record.seed.file, checked.items, tuple(checked.references), first))
+        seen.append(SeenRecord(display, article_id, checked.record.seed.file, checked.items, checked.references, first))
         if not first:  # the second record of an article is not checked further
             problems.append(duplicate_problem(display, checked.loaded, article_id, seen_ids[article_id]))
             continue

@@ -124,6 +124,10 @@ def _tab_near(text: str, line: int, named: bool) -> tuple[int, tuple[str, ...]] 
     return None
 
 
+# Control characters but tab and line feed: C0, DEL and C1 (what `control_character` reports).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def control_character(text: str, at: int, display: str, *, what: str = "") -> Problem:
     """The problem of a control character at offset `at` of `text`, located by line and column."""
     line = text.count("\n", 0, at) + 1
