@@ -147,7 +147,7 @@ def format_(root, check) -> None:
 
 @main.command()
 @root_option
-@click.argument("seed", type=click.Path(dir_okay=False))
+@click.argument("seed", type=click.Path())  # a folder is reported as a problem (seed-missing), not a usage error
 def new(root, seed) -> None:
     """Scaffold a record for a new article from its text (any file name, any place).
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable, Union
 
 CODES: dict[str, tuple[str, str]] = {
     # Reading files
@@ -75,33 +76,6 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 
-# Hints for cases of a code that need another fix than the code's own hint: (code, what the
-# field must match, what the message must match, hint). The first that matches is used.
-_Case = tuple[str, str, str, str]
-CASES: tuple[_Case, ...] = (
-    ("yaml-syntax", "", r"is not closed", "Close the quote where the value ends; inside '...' write a ' as '', inside \"...\" write a \" as \\\"."),
-    ("yaml-syntax", "", r"indent", "Indent with spaces so that the keys of one mapping start in the same column: records indent each level by 2 spaces, the keys of a list item by 4."),
-    ("control-character", "", r"nothing was archived", "Nothing was archived; delete the control characters from the text (or save it again as plain UTF-8 text), then run `make new` again."),
-    ("file-too-large", "", r"scaffolded record would be", "Nothing was archived; check that the file holds one article's text (not a whole page dump or several articles), then run `make new` again."),
-    ("missing-field", "", r"", ""),  # the fields an item needs: _missing_field_hint
-    ("wrong-type", "", r"valid string, got (int|float|bool)", "Put the value in quotes: unquoted, YAML reads 005 as the number 5 and true/no as booleans (write article_id: '005')."),
-    ("wrong-type", "", r"valid list, got NoneType", "Write an empty list as [] (a key with nothing after it is empty, not a list), or list the items under it."),
-    ("invalid-value", "", r" is not (a|an) .*: ", "Write the value in the form the message gives."),
-    ("invalid-value", "", r"should be (greater|less) than", "Use a number in the range the message gives (occurrence counts from 1)."),
-    ("invalid-value", "", r"should have at least 1 character", "Leave an empty value out (with a note where the rules ask for one) rather than giving an empty text."),
-    ("invalid-edtf", "", r" has no [0-9]+(st|nd|rd|th) day", "Check the date against the text: that month is shorter (February has 28 days, 29 in a leap year)."),
-    ("seed-name", "", r"sha256 begins", "Never edit a seed; restore it from git, or add the new text as a new article with `make new`."),
-    ("duplicate-id", r"^actors\[\d+\]\.aliases", r"", "An alias names one actor: keep it on the actor it names and remove it from the other (or merge the two actors)."),
-    ("duplicate-id", r"^actors\[\d+\]$", r"alias is listed twice", "List each alias once."),
-    ("duplicate-id", r"^actors\[\d+\]\.id$", r"", "Each actor has one entry: merge the two entries (their names and aliases) into one, or give the new actor an id of its own."),
-    ("duplicate-id", r"^propositions\[\d+\]\.id$", r"", "Each proposition has one entry: merge the two, or give the new proposition an id of its own."),
-    ("duplicate-id", r"^article_id$", r"", "Each article has one record: merge the two files, or give the new article the next free article_id (`make new` does)."),
-    ("duplicate-id", r"^credited_sources\[\d+\]\.actor$", r"", "Keep one credit per outlet."),
-    ("duplicate-id", r"\.subjects$", r"", "List each actor once among the subjects."),
-    ("duplicate-id", r"^mentions\.add\[", r"", "Keep one of the two additions."),
-    ("already-archived", "", r"no record cites it", "Restore the record from git (git checkout -- dataset/records/<article_id>.yaml), or delete the seed and run `make new` again."),
-)
-
 # The item a field path is in -> (the model, what to call it), for the fields an item needs.
 _ITEMS = (
     (r"^claims\[\d+\]\.", "Claim", "a claim"), (r"^figures\[\d+\]\.", "Figure", "a figure"), (r"^skips\[\d+\]\.", "Skip", "a skip"),
@@ -139,10 +113,40 @@ def _missing_field_hint(field: str) -> str:
     return "Add the field; `make new` scaffolds every field a new record needs (docs/codebook.md says what each holds)."
 
 
+# Hints for cases of a code that need another fix than the code's own hint: (code, what the
+# field must match, what the message must match, hint). The first that matches is used. A hint
+# is text, or a function of the field for a hint that depends on it (the fields an item needs).
+_Case = tuple[str, str, str, Union[str, Callable[[str], str]]]
+CASES: tuple[_Case, ...] = (
+    ("yaml-syntax", "", r"is not closed", "Close the quote where the value ends; inside '...' write a ' as '', inside \"...\" write a \" as \\\"."),
+    ("yaml-syntax", "", r"indent", "Indent with spaces so that the keys of one mapping start in the same column: records indent each level by 2 spaces, the keys of a list item by 4."),
+    ("control-character", "", r"nothing was archived", "Nothing was archived; delete the control characters from the text (or save it again as plain UTF-8 text), then run `make new` again."),
+    ("file-too-large", "", r"scaffolded record would be", "Nothing was archived; check that the file holds one article's text (not a whole page dump or several articles), then run `make new` again."),
+    ("missing-field", "", r"", _missing_field_hint),
+    ("wrong-type", "", r"valid string, got (int|float|bool)", "Put the value in quotes: unquoted, YAML reads 005 as the number 5 and true/no as booleans (write article_id: '005')."),
+    ("wrong-type", "", r"valid list, got NoneType", "Write an empty list as [] (a key with nothing after it is empty, not a list), or list the items under it."),
+    ("invalid-value", "", r" is not (a|an) .*: ", "Write the value in the form the message gives."),
+    ("invalid-value", "", r"should be (greater|less) than", "Use a number in the range the message gives (occurrence counts from 1)."),
+    ("invalid-value", "", r"should have at least 1 character", "Leave an empty value out (with a note where the rules ask for one) rather than giving an empty text."),
+    ("invalid-edtf", "", r" has no [0-9]+(st|nd|rd|th) day", "Check the date against the text: that month is shorter (February has 28 days, 29 in a leap year)."),
+    ("quote-not-found", "", r"longer than the whole", "Quote only the characters of the seed that say the item (a phrase or a sentence), copied from this article's seed."),
+    ("seed-missing", "", r"is a folder, not a file", "SEED names a folder: give the path of the article's text file (make new SEED=path/to/article.txt)."),
+    ("seed-name", "", r"sha256 begins", "Never edit a seed; restore it from git, or add the new text as a new article with `make new`."),
+    ("duplicate-id", r"^actors\[\d+\]\.aliases", r"", "An alias names one actor: keep it on the actor it names and remove it from the other (or merge the two actors)."),
+    ("duplicate-id", r"^actors\[\d+\]$", r"alias is listed twice", "List each alias once."),
+    ("duplicate-id", r"^actors\[\d+\]\.id$", r"", "Each actor has one entry: merge the two entries (their names and aliases) into one, or give the new actor an id of its own."),
+    ("duplicate-id", r"^propositions\[\d+\]\.id$", r"", "Each proposition has one entry: merge the two, or give the new proposition an id of its own."),
+    ("duplicate-id", r"^article_id$", r"", "Each article has one record: merge the two files, or give the new article the next free article_id (`make new` does)."),
+    ("duplicate-id", r"^credited_sources\[\d+\]\.actor$", r"", "Keep one credit per outlet."),
+    ("duplicate-id", r"\.subjects$", r"", "List each actor once among the subjects."),
+    ("duplicate-id", r"^mentions\.add\[", r"", "Keep one of the two additions."),
+    ("already-archived", "", r"no record cites it", "Restore the record from git (git checkout -- dataset/records/<article_id>.yaml), or delete the seed and run `make new` again."),
+)
+
 @lru_cache(maxsize=4096)
 def hint_for(code: str, field: str = "", message: str = "") -> str:
     """The hint for a problem: its case's (CASES), else its code's."""
     for case_code, field_pattern, message_pattern, hint in CASES:
         if case_code == code and _compiled(field_pattern).search(field) and _compiled(message_pattern).search(message):
-            return _missing_field_hint(field) if code == "missing-field" else hint
+            return hint(field) if callable(hint) else hint
     return CODES[code][1]

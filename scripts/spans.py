@@ -64,6 +64,9 @@ def resolve(text: str, quote: str, occurrence: Optional[int], within: Span, *, s
         if scope == "body" and occurrences(text, quote):
             return Miss(outside_code, "quote is in the page furniture, outside the body",
                         (f"body is characters {within.start}..{within.end} of the seed",))
+        if len(quote) > within.end - within.start:  # no passage is like it; placing it is quadratic in its length (a pasted page took 16 s)
+            return Miss("quote-not-found", f"quote not found in the {scope}: it is {len(quote):,} characters, "
+                                           f"longer than the whole {scope} ({within.end - within.start:,})")
         return Miss("quote-not-found", f"quote not found in the {scope}", closest_passage(text[within.start:within.end], quote))
     if occurrence is None:
         if len(starts) > 1:

@@ -80,7 +80,9 @@ def read_bytes(path: Path, display: str, *, what: str = "file") -> bytes:
         if size > MAX_BYTES:
             raise YamlError(_too_large(display, size))
         return path.read_bytes()
-    except OSError as exc:  # gone, unreadable, or a folder
+    except IsADirectoryError:  # said in words of its own: strerror's differ between systems
+        raise YamlError(Problem(display, 0, "", code, "cannot read: it is a folder, not a file"))
+    except OSError as exc:  # gone or unreadable
         raise YamlError(Problem(display, 0, "", code, f"cannot read: {exc.strerror}"))
 
 

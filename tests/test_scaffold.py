@@ -88,6 +88,17 @@ def test_cli_refuses_bad_text_with_a_located_error(tmp_path, real_copy):
     assert not list(real_copy.seeds.glob(f"{new}_*"))
 
 
+def test_cli_given_a_folder_says_so_with_a_code_not_a_usage_error(tmp_path, real_copy):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    before = _snapshot(real_copy)
+    res = cli("new", "--root", str(real_copy.root), str(folder))
+    assert res.exit_code == 1 and "Usage:" not in res.output
+    assert f"{folder}: cannot read: it is a folder, not a file [seed-missing]" in res.output
+    assert "SEED names a folder" in res.output
+    assert _snapshot(real_copy) == before
+
+
 def test_body_guess_leaves_a_related_headlines_list_outside(layout):
     text = (layout.seeds / "004_1b4dc4a5edc3487e.txt").read_text(encoding="utf-8")
     body = guess_body(text)

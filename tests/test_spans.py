@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from scripts.problems import Problem
 from scripts.spans import Miss, Span, closest_passage, resolve
 
 TEXT = "Intro.\nShe said “it’s done” — twice. Café naïve e\u0301 🚀 • done. She said “it’s done” again.\nEnd."
@@ -40,6 +41,18 @@ def test_straight_quotes_are_explained():
 def test_occurrence_out_of_range():
     miss = resolve(TEXT, "twice", 2, BODY, scope="body")
     assert miss.code == "occurrence-out-of-range"
+
+
+@pytest.mark.parametrize("extra", [1, 40_000])
+def test_a_quote_longer_than_the_body_is_said_to_be_so_not_placed(extra):
+    quote = TEXT[BODY.start:BODY.end] + "x" * extra  # the whole body and more: no passage can be it
+    miss = resolve(TEXT, quote, None, BODY, scope="body")
+    assert miss.code == "quote-not-found" and miss.detail == ()
+    assert miss.message == (f"quote not found in the body: it is {len(quote):,} characters, "
+                            f"longer than the whole body ({BODY.end - BODY.start:,})")
+    assert "Quote only the characters" in Problem("r.yaml", 3, "claims[0].quote", miss.code, miss.message).hint
+    at_length = resolve(TEXT, TEXT[BODY.start:BODY.end - 1] + "x", None, BODY, scope="body")  # as long as the body: placed
+    assert at_length.code == "quote-not-found" and "closest passage" in at_length.detail[0]
 
 
 def test_the_closest_passage_stops_at_the_word_not_at_its_punctuation():
