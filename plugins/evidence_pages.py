@@ -173,6 +173,24 @@ def asgi_wrapper(datasette):
     return wrap
 
 
+def date_in_words(value):
+    """An EDTF interval as a reader says it ('2026-02-05/..' is "on or after 2026-02-05"); any
+    other value as it is. The EDTF stays in the tables, where its _min/_max columns explain it."""
+    if not value or "/" not in value:
+        return value
+    lower, upper = value.split("/", 1)
+    if upper == "..":
+        return f"on or after {lower}"
+    if lower == "..":
+        return f"on or before {upper}"
+    return f"{lower} to {upper}"
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    env.filters["date_in_words"] = date_in_words
+
+
 @hookimpl
 def extra_css_urls(datasette):
     return [datasette.urls.path(f"/{STATIC_MOUNT[0]}/browse.css")]

@@ -260,9 +260,23 @@ def test_index_says_how_each_date_is_known(site, tables):
     assert shown.keys() == _articles(tables).keys()
     for article_id, article in _articles(tables).items():
         date, basis = article["published"], article["published_basis"]
+        if date and "/" in date:
+            continue  # an interval is said in words (below)
         said = f" · {date} ({basis}) · " if date and basis != "stated" else f" · {date or 'no date'} · "
         assert said in shown[article_id], (article_id, shown[article_id])
     assert any(a["published"] and a["published_basis"] == "inferred" for a in tables["articles"])  # the case tested
+    # 002 prints "Thursday, February 05" with no year: the text bounds the year only from below.
+    assert _articles(tables)["002"]["published"] == "2026-02-05/.."
+    assert " · on or after 2026-02-05 (inferred) · " in shown["002"]
+
+
+@pytest.mark.parametrize("value, words", [
+    ("2026-02-05/..", "on or after 2026-02-05"), ("../2021", "on or before 2021"),
+    ("2026-01/2026-02", "2026-01 to 2026-02"), ("2026-02-05", "2026-02-05"), ("", ""), (None, None)])
+def test_a_date_interval_is_said_in_words_on_the_pages(value, words):
+    from plugins.evidence_pages import date_in_words
+
+    assert date_in_words(value) == words
 
 
 def test_articles_table_and_quotes_link_to_article_pages(site, tables):
@@ -372,7 +386,9 @@ def test_article_page_shows_metadata_and_sets_furniture_apart(article_pages, tab
     for article_id, page in article_pages.items():
         article = _articles(tables)[article_id]
         assert escaped(article["title"] or "(no title printed)") in page
-        assert escaped(article["published"] or "(no date)") in page and f"({article['published_basis']})" in page
+        date = article["published"]
+        shown = "on or after " + date.removesuffix("/..") if date and date.endswith("/..") else date or "(no date)"
+        assert f"<dt>Published</dt><dd>{escaped(shown)} " in page and f"({article['published_basis']})" in page
         if int(article["body_start"]) > 0:
             assert 'class="region region-before furniture"' in page
             assert f"Page furniture before the article body (characters 0–{article['body_start']})" in page
