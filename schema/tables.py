@@ -89,6 +89,12 @@ class ArticleRow(Row):
     author_end: Optional[int] = Col("End offset (exclusive) of the evidence for `author`.", ge=0)
     published_start: Optional[int] = Col("Start offset of the evidence for `published`.", ge=0)
     published_end: Optional[int] = Col("End offset (exclusive) of the evidence for `published`.", ge=0)
+    # Added in 0.2.0, after every earlier column, so that no column moves for a reader by position.
+    title_note: Optional[str] = Col("Why `title` is empty, or how it was read from its evidence.")
+    publisher_note: Optional[str] = Col("Why `publisher` is empty (never guessed), or how it was read from its evidence.")
+    author_note: Optional[str] = Col("Why `author` is empty, or how it was read from its evidence.")
+    retrieved_min: Optional[dt.date] = Col("Earliest ISO date covered by `retrieved`.")
+    retrieved_max: Optional[dt.date] = Col("Latest ISO date covered by `retrieved`.")
 
 
 class CreditRow(Row):

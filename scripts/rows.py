@@ -46,6 +46,9 @@ def article_rows(a: Article) -> dict[str, list[dict]]:
         span = a.meta_spans.get(name)
         row[f"{name}_start"] = span.start if span else None
         row[f"{name}_end"] = span.end if span else None
+    for name in ("title", "publisher", "author"):
+        row[f"{name}_note"] = getattr(rec, name).note
+    row["retrieved_min"], row["retrieved_max"] = (bound or None for bound in edtf_bounds(rec.seed.retrieved))
     out["articles"].append(row)
     for i, src in enumerate(rec.credited_sources):
         span = a.meta_spans[f"credited_sources[{i}]"]

@@ -389,6 +389,8 @@ def test_article_page_shows_metadata_and_sets_furniture_apart(article_pages, tab
         date = article["published"]
         shown = "on or after " + date.removesuffix("/..") if date and date.endswith("/..") else date or "(no date)"
         assert f"<dt>Published</dt><dd>{escaped(shown)} " in page and f"({article['published_basis']})" in page
+        for name in ("title", "publisher", "author", "published"):
+            assert escaped(article[f"{name}_note"]) in page, (article_id, name)  # why a value is empty, how it was read
         if int(article["body_start"]) > 0:
             assert 'class="region region-before furniture"' in page
             assert f"Page furniture before the article body (characters 0–{article['body_start']})" in page

@@ -52,6 +52,28 @@ def test_metadata_spans_are_exact(tables, seed_texts):
         assert text[int(credit["start"]):int(credit["end"])] == credit["quote"]
 
 
+def test_every_note_on_a_metadata_value_is_published(tables, layout):
+    """What a record says of its title, publisher, author and date (why one is empty, how one was
+    read) reaches the articles table: a researcher reads no YAML. Read here from the records' YAML."""
+    articles = _articles(tables)
+    records = sorted(layout.records.glob("*.yaml"))
+    assert records and len(records) == len(articles)
+    for path in records:
+        record = loads(path.read_text(encoding="utf-8"), path.name).data
+        row = articles[record["article_id"]]
+        for name in ("title", "publisher", "author", "published"):
+            assert row[f"{name}_note"] == (record.get(name) or {}).get("note", ""), (path.name, name)
+    assert any(row["title_note"] for row in articles.values())  # the case tested
+
+
+def test_every_date_column_has_its_bounds(tables):
+    """Every EDTF column carries <column>_min and <column>_max (the data contract)."""
+    edtf = {"articles": ("published", "retrieved"), "claims": ("event_date",), "figures": ("refers_to",)}
+    for table, columns in edtf.items():
+        for column in columns:
+            assert {f"{column}_min", f"{column}_max"} <= set(tables[table][0]), (table, column)
+
+
 def test_seed_hashes_match(tables, layout):
     for article in tables["articles"]:
         digest = hashlib.sha256((layout.root / article["seed_file"]).read_bytes()).hexdigest()
