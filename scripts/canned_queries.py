@@ -34,12 +34,16 @@ from propositions p
 order by p.n_articles desc, p.n_articles_contradicting desc, p.proposition_id""",
     },
     "single_source_claims": {
-        "title": "Claims not linked to a corroborated proposition",
+        "title": "Claims no other article here is recorded as making",
         # Not "what rests on a single source": a claim has no proposition when no other article here
         # says the same thing, or could (CONTRIBUTING.md); other outlets, or its credited sources, may.
+        # A claim that qualifies or contradicts a proposition says something of its own (a narrowing,
+        # a reservation, a denial), however many articles support the proposition: it is listed.
         "description": "Claims no other article in this dataset is recorded as making: those linked to no "
                        "cross-article proposition (the records link a claim to one only where another article "
-                       "says the same thing, or could), and those whose proposition at most one article supports.",
+                       "says the same thing, or could); those that qualify or contradict a proposition (what they "
+                       "add or deny is their own, even where other articles support the proposition); and those "
+                       "supporting a proposition that at most one article supports.",
         "sql": """select
   c.claim_id,
   c.article_id,
@@ -53,7 +57,7 @@ order by p.n_articles desc, p.n_articles_contradicting desc, p.proposition_id"""
 from claims c
 left join propositions p on p.proposition_id = c.proposition_id
 left join actors s on s.actor_id = c.speaker_id
-where c.proposition_id is null or p.n_articles <= 1
+where c.proposition_id is null or c.stance != 'supports' or p.n_articles <= 1
 order by c.claim_id""",
     },
     "figures_with_claims": {
