@@ -158,7 +158,8 @@ class Claim(Evidence):
     id: str = Field(pattern=CLAIM_ID, description="Claim id, local (c01) or full (004-c01); never reused.")
     statement: str = Field(min_length=1, description="What is claimed, normalised into one plain English sentence by the curator.")
     kind: ClaimKind = Field(description="report, quote, paraphrase or analysis.")
-    speaker: Optional[Slug] = Field(default=None, description="Actor id of who says it; empty for the outlet's own voice. Actors speaking together (\"both sides\"): the first the article names, the others in note.")
+    speaker: Optional[Slug] = Field(default=None, description="Actor id of who says it; empty for the outlet's own voice. Actors speaking together (\"both sides\", a joint credit): the first the article names, the others in co_speakers.")
+    co_speakers: list[Slug] = Field(default_factory=list, description="Actor ids of the others who say it together with speaker (\"both sides\", a joint credit), in the order the article names them.")
     subjects: list[Slug] = Field(default_factory=list, description="Actor ids the claim is about.")
     hedged: StrictBool = Field(default=False, description="True where the text hedges (may, might, could, potentially, expected, likely, signals, suggests).")
     event_date: Optional[EDTF] = Field(default=None, description="When the claimed event happened (EDTF), when the text dates it.")
@@ -175,6 +176,9 @@ class Claim(Evidence):
             _inconsistent(self, info, PydanticCustomError("basis-mismatch", "event_date_basis 'unknown' with an event_date"))
         if self.event_date_basis == DateBasis.inferred and not self.note:
             _inconsistent(self, info, PydanticCustomError("unexplained-empty", "an inferred event_date needs a note saying how"))
+        if self.co_speakers and self.speaker is None:
+            _inconsistent(self, info, PydanticCustomError(
+                "co-speakers-without-speaker", "co_speakers name who says the claim together with its speaker, but speaker is empty"))
         kind = self.kind  # members compared by identity: an enum's own == and hash run in Python
         if self.speaker is None:
             if kind is _QUOTE or kind is _PARAPHRASE:

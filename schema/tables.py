@@ -161,7 +161,7 @@ class ClaimRow(Row):
     article_id: str = Col("Article that makes the claim.", pattern=ARTICLE_ID)
     statement: str = Col("The claim normalised into one plain English sentence by the curator.")
     kind: ClaimKind = Col("report, quote, paraphrase or analysis.")
-    speaker_id: Optional[str] = Col("Actor who says it; empty for the outlet's own voice. A claim several actors make together (\"both sides\") names the first the article names, and its note names the others.", pattern=SLUG)
+    speaker_id: Optional[str] = Col("Actor who says it; empty for the outlet's own voice. A claim several actors make together (\"both sides\", a joint credit) names the first the article names here, and every one of them in claim_speakers.", pattern=SLUG)
     quote: str = Col("Exact characters of the seed text: seed_text[start:end].")
     start: int = Col("Start offset in the seed text (0-based code points).", ge=0)
     end: int = Col("End offset (exclusive).", ge=0)
@@ -185,6 +185,20 @@ class ClaimSubjectRow(Row):
     )
     claim_id: str = Col("Claim.", pattern=CLAIM_ID)
     actor_id: str = Col("Actor the claim is about.", pattern=SLUG)
+
+
+class ClaimSpeakerRow(Row):
+    TABLE = TableSpec(
+        "claim_speakers", "Claim speakers",
+        "Who says each claim that has a speaker: its speaker_id, and the actors who say it together with "
+        "it (\"both sides\", a joint credit), so that a claim said jointly counts for every speaker.",
+        ("claim_id", "actor_id"),
+        (fk("claim_id", "claims", "claim_id"), fk("actor_id", "actors", "actor_id")),
+        facets=("actor_id",), sort="claim_id",
+    )
+    claim_id: str = Col("Claim.", pattern=CLAIM_ID)
+    actor_id: str = Col("Actor who says it.", pattern=SLUG)
+    position: int = Col("1 for the claim's speaker_id; the others in the order the article names them.", ge=1)
 
 
 class FigureRow(Row):
@@ -252,7 +266,7 @@ class SkipRow(Row):
 
 # Publication order: referenced tables before the tables that point at them.
 TABLES: tuple[type[Row], ...] = (
-    ArticleRow, ActorRow, PropositionRow, CreditRow, ClaimRow, ClaimSubjectRow, FigureRow, MentionRow, SkipRow,
+    ArticleRow, ActorRow, PropositionRow, CreditRow, ClaimRow, ClaimSubjectRow, ClaimSpeakerRow, FigureRow, MentionRow, SkipRow,
 )
 
 

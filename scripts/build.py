@@ -23,7 +23,7 @@ from schema.package import PackageMeta
 from schema.tables import TABLES
 
 from . import pipeline
-from .fragments import COLUMNS, NESTED, Fragment, csv_text, dump_json, jsonable
+from .fragments import COLUMNS, NESTED, Fragment, claim_lists, csv_text, dump_json, jsonable
 from .layout import Layout
 from .pipeline import CheckRun
 from .problems import Problem
@@ -39,14 +39,13 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
 def nested_records(tables: dict[str, list[dict]]) -> list[dict]:
     """One document per article: the same rows as the tables, nested under their article."""
     docs = {r["article_id"]: {**r, "credits": [], "claims": [], "figures": [], "skips": [], "mentions": []} for r in tables["articles"]}
-    subjects: dict[str, list[str]] = {}
-    for r in tables["claim_subjects"]:
-        subjects.setdefault(r["claim_id"], []).append(r["actor_id"])
+    lists = claim_lists(tables)
     for name in NESTED:
         for r in tables[name]:
             item = {k: v for k, v in r.items() if k != "article_id"}
             if name == "claims":
-                item["subjects"] = subjects.get(r["claim_id"], [])
+                for key, by_claim in lists.items():
+                    item[key] = by_claim.get(r["claim_id"], [])
             docs[r["article_id"]][name].append(item)
     return [jsonable(d) for d in docs.values()]
 

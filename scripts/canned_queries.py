@@ -86,13 +86,15 @@ order by f.figure_id""",
     },
     "said_by_speaker": {
         "title": "Everything said by a given speaker",
-        "description": "Claims a speaker makes and figures they report, across all articles. "
+        "description": "Claims a speaker makes, alone or together with others (\"both sides\", a joint credit), "
+                       "and figures they report, across all articles. "
                        "Give an actor id (e.g. us-european-command), the actor's name or any of its "
                        "aliases (Zelensky, Zelenskyy), in any case.",
+        # Through claim_speakers, not claims.speaker_id: a claim said jointly is said by each speaker.
         "sql": f"""select 'claim' as what, c.claim_id as id, c.article_id, a.name as speaker, c.kind,
        c.statement as says, c.quote, c.proposition_id, c.stance
-from claims c join actors a on a.actor_id = c.speaker_id
-where {_IS_SPEAKER.format(key="c.speaker_id")}
+from claims c join claim_speakers cs on cs.claim_id = c.claim_id join actors a on a.actor_id = cs.actor_id
+where {_IS_SPEAKER.format(key="cs.actor_id")}
 union all
 select 'figure', f.figure_id, f.article_id, a.name, 'figure',
        f.measure || ': ' || f.as_written, f.quote, null, null

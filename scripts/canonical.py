@@ -36,7 +36,7 @@ PROPOSITIONS_HEADER = """\
 # or qualify. Different wordings of one statement by the same speaker belong to one proposition.
 """
 # Lists of short ids read best on one line.
-FLOW_LISTS = {"subjects", "keywords", "roles"}
+FLOW_LISTS = {"subjects", "co_speakers", "keywords", "roles"}
 
 
 def _yaml() -> YAML:

@@ -85,7 +85,8 @@ def render(package: dict, tables: dict[str, list[dict]]) -> str:
             "The same facts as the tables, nested: a JSON list of one document per article, in `article_id` order. "
             "A document holds its article's `articles` row (the same names and values) and one list per nested table "
             f"({lists}), each item a row of that table without its `article_id`, in the table's order; each claim also has "
-            "`subjects`, the actor ids of its `claim_subjects` rows. An empty cell is `null`; integers, numbers and "
+            "`subjects`, the actor ids of its `claim_subjects` rows, and `speakers`, those of its `claim_speakers` rows "
+            "(by position: its speaker_id first; empty in the outlet's own voice). An empty cell is `null`; integers, numbers and "
             "booleans are JSON numbers and booleans (a whole number is written without `.0`); dates are ISO strings.", ""]
     out += ["## Record fields (dataset/records/<article_id>.yaml)", "",
             "The hand-written source of every row; `schema/record.schema.json` is the same as JSON Schema.", ""]

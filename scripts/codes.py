@@ -33,6 +33,7 @@ CODES: dict[str, tuple[str, str]] = {
     "unexplained-empty": ("An empty or inferred value has no note.", "Say in `note` why the text gives no value, or how it was inferred."),
     "stance-mismatch": ("A claim has a proposition without a stance, or a stance without a proposition.", "Set both or neither."),
     "speakerless-quote": ("A claim of kind 'quote' or 'paraphrase' (a speaker's words) has no speaker.", "Name the speaker's actor id, or use kind 'report'/'analysis'."),
+    "co-speakers-without-speaker": ("A claim lists co_speakers but no speaker.", "Name the first speaker the article names in speaker and the others in co_speakers; a claim in the outlet's own voice has neither."),
     "speaker-on-outlet-voice": ("A claim of kind 'report' or 'analysis' (the outlet's own voice) names a speaker.", "Leave the speaker empty, or use kind 'quote'/'paraphrase' if the text gives it as the speaker's statement."),
     "as-written-not-in-quote": ("A figure's as_written is not inside its quote.", "Copy the number exactly as written, and quote the words around it."),
     "value-range": ("A figure's bounds are inconsistent.", "Keep value_min <= value <= value_max."),
@@ -139,6 +140,7 @@ CASES: tuple[_Case, ...] = (
     ("duplicate-id", r"^article_id$", r"", "Each article has one record: merge the two files, or give the new article the next free article_id (`make new` does)."),
     ("duplicate-id", r"^credited_sources\[\d+\]\.actor$", r"", "Keep one credit per outlet."),
     ("duplicate-id", r"\.subjects$", r"", "List each actor once among the subjects."),
+    ("duplicate-id", r"\.co_speakers$", r"", "List each speaker once: the first the article names in speaker, the others in co_speakers."),
     ("duplicate-id", r"^mentions\.add\[", r"", "Keep one of the two additions."),
     ("already-archived", "", r"no record cites it", "Restore the record from git (git checkout -- dataset/records/<article_id>.yaml), or delete the seed and run `make new` again."),
 )

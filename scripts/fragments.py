@@ -124,20 +124,35 @@ def document_floats(tables: dict[str, list[dict]]) -> list:
     return [row[c] for name in ("articles", *NESTED) for c in FLOAT_COLUMNS[name] for row in tables[name] if row[c].__class__ is float]
 
 
+# The lists nested into each records.json claim from the many-to-many tables: (key, table, the
+# column that orders a claim's list, or None for the table's own order, by actor id).
+CLAIM_LISTS = (("subjects", "claim_subjects", None), ("speakers", "claim_speakers", "position"))
+
+
+def claim_lists(tables: dict[str, list[dict]]) -> dict[str, dict[str, list[str]]]:
+    """key -> claim id -> actor ids, for each list in CLAIM_LISTS (the speaker first in `speakers`)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for key, table, order in CLAIM_LISTS:
+        rows = tables.get(table, ())
+        by_claim: dict[str, list[str]] = out.setdefault(key, {})
+        for r in sorted(rows, key=lambda r: int(r[order])) if order else rows:  # stable: claims keep their rows together
+            by_claim.setdefault(r["claim_id"], []).append(r["actor_id"])
+    return out
+
+
 def article_document(tables: dict[str, list[dict]]) -> dict:
     """One article's records.json document from its rows (each table sorted by key): the same
     document `build.nested_records` makes from the whole tables."""
     (article,) = tables["articles"]
     doc = jsonable({**article, **{name: [] for name in NESTED}})
-    subjects: dict[str, list[str]] = {}
-    for r in tables["claim_subjects"]:
-        subjects.setdefault(r["claim_id"], []).append(r["actor_id"])
+    lists = claim_lists(tables)
     for name in NESTED:
         items, floats = doc[name], FLOAT_COLUMNS[name]
         for r in tables[name]:
             item = _json_row(r, floats)
             if name == "claims":
-                item["subjects"] = list(subjects.get(r["claim_id"], []))
+                for key, by_claim in lists.items():
+                    item[key] = list(by_claim.get(r["claim_id"], []))
             items.append(item)
     return doc
 

@@ -66,6 +66,9 @@ def article_rows(a: Article) -> dict[str, list[dict]]:
         })
         for subject in c.subjects:
             out["claim_subjects"].append({"claim_id": cid, "actor_id": subject})
+        if c.speaker:
+            for position, actor in enumerate((c.speaker, *c.co_speakers), 1):
+                out["claim_speakers"].append({"claim_id": cid, "actor_id": actor, "position": position})
     for f in rec.figures:
         fid = rec.full_id(f.id)
         span = a.spans[fid]

@@ -158,7 +158,7 @@ def render(article_id: str, seed_name: str, sha: str, text: str) -> str:
         f"    quote: {_y(opens)}",
         "  closes:",
         f"    quote: {_y(closes)}",
-        "claims: []  # - id: c01, statement, kind (report|quote|paraphrase|analysis), speaker, subjects,",
+        "claims: []  # - id: c01, statement, kind (report|quote|paraphrase|analysis), speaker, co_speakers, subjects,",
         "            #   hedged, event_date, proposition, stance, quote (see CONTRIBUTING.md)",
         "figures: []  # - id: f01, claim, measure, value | value_min/value_max, approximate, unit, as_written, actor, quote",
     ]

@@ -406,6 +406,13 @@ class RecordChecker:
             if section == "claims":
                 if item.speaker and item.speaker not in actors:
                     self.actor_ref((section, i, "speaker"), item.speaker)
+                if item.co_speakers:
+                    for j, other in enumerate(item.co_speakers):
+                        if other not in actors:
+                            self.actor_ref((section, i, "co_speakers", j), other)
+                    speakers = [item.speaker, *item.co_speakers]
+                    if len(set(speakers)) != len(speakers):
+                        self.problem((section, i, "co_speakers"), "duplicate-id", "an actor is listed twice among the speakers (speaker and co_speakers)")
                 for j, subject in enumerate(item.subjects):
                     if subject not in actors:
                         self.actor_ref((section, i, "subjects", j), subject)

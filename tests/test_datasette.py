@@ -355,6 +355,15 @@ def test_said_by_speaker(site, tables):
     assert _query(site, "said_by_speaker", speaker="Zelen") == []
 
 
+def test_said_by_speaker_finds_a_claim_said_jointly_for_each_speaker(site, tables):
+    joint = [r for r in tables["claim_speakers"] if r["position"] != "1"]
+    assert joint  # the case tested: 004 c24, "both sides confirmed", is Russia's and Ukraine's
+    for row in joint:
+        assert row["claim_id"] in [r["id"] for r in _query(site, "said_by_speaker", speaker=row["actor_id"])], row
+    first = {c["claim_id"]: c["speaker_id"] for c in tables["claims"]}
+    assert ("004-c24", "russia", "ukraine") in {(r["claim_id"], first[r["claim_id"]], r["actor_id"]) for r in joint}
+
+
 @pytest.mark.parametrize("speaker, actor_id", [("Experts", "experts"), ("EXPERTS", "experts"),
                                                ("US-EUROPEAN-COMMAND", "us-european-command"),
                                                ("u.s. EUROPEAN command", "us-european-command"),  # the name

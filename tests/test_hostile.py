@@ -295,6 +295,8 @@ def test_a_registry_problem_gets_the_hint_for_its_case(fixture_project, actors, 
     ("value: '2026-03-03'", "value: '2026-02-30'", "invalid-edtf",
      "'2026-02-30' is not an EDTF level 0-1 date (February 2026 has no 30th day: it has 28 days)", "that month is shorter"),
     ("  - id: c04\n", "  - id: c03\n", "duplicate-id", "id '900-c03' is used twice in this record", "Ids are never reused"),
+    ("    speaker: officials\n", "    speaker: officials\n    co_speakers: [officials]\n", "duplicate-id",
+     "an actor is listed twice among the speakers (speaker and co_speakers)", "List each speaker once"),
 ])
 def test_a_record_problem_gets_the_hint_for_its_case(fixture_project, old, new, code, message, hint):
     record = fixture_project.records / "900.yaml"

@@ -66,6 +66,33 @@ def test_every_note_on_a_metadata_value_is_published(tables, layout):
     assert any(row["title_note"] for row in articles.values())  # the case tested
 
 
+def test_claim_speakers_are_each_claims_speaker_then_its_co_speakers(tables, layout):
+    """Read from the records' YAML: a claim said jointly ("both sides") counts for every speaker."""
+    expected = set()
+    for path in sorted(layout.records.glob("*.yaml")):
+        record = loads(path.read_text(encoding="utf-8"), path.name).data
+        for claim in record.get("claims") or []:
+            if claim.get("speaker"):
+                cid = claim["id"] if "-" in claim["id"] else f"{record['article_id']}-{claim['id']}"
+                for position, actor in enumerate([claim["speaker"], *claim.get("co_speakers", [])], 1):
+                    expected.add((cid, actor, str(position)))
+    assert {(r["claim_id"], r["actor_id"], r["position"]) for r in tables["claim_speakers"]} == expected
+    assert any(position == "2" for _, _, position in expected)  # the case tested
+    speakers = {c["claim_id"]: c["speaker_id"] for c in tables["claims"] if c["speaker_id"]}
+    assert {(c, a) for c, a, p in expected if p == "1"} == set(speakers.items())
+
+
+def test_records_json_lists_each_claims_speakers_in_order(layout, tables):
+    docs = json.loads(layout.records_json.read_text(encoding="utf-8"))
+    rows = sorted(tables["claim_speakers"], key=lambda r: (r["claim_id"], int(r["position"])))
+    expected: dict[str, list[str]] = {}
+    for r in rows:
+        expected.setdefault(r["claim_id"], []).append(r["actor_id"])
+    for doc in docs:
+        for claim in doc["claims"]:
+            assert claim["speakers"] == expected.get(claim["claim_id"], []), claim["claim_id"]
+
+
 def test_every_date_column_has_its_bounds(tables):
     """Every EDTF column carries <column>_min and <column>_max (the data contract)."""
     edtf = {"articles": ("published", "retrieved"), "claims": ("event_date",), "figures": ("refers_to",)}
@@ -208,7 +235,7 @@ def test_every_file_that_names_the_version_names_the_latest_release(layout):
 
 def test_records_json_is_as_the_codebook_describes_it(layout):
     """The codebook says each document is its articles row plus one list per nested table, each
-    item a row without article_id (claims with their subjects); check that against the file."""
+    item a row without article_id (claims with their subjects and speakers); check that against the file."""
     codebook = layout.codebook.read_text(encoding="utf-8")
     section = codebook.split("## File `dataset/records.json`", 1)[1].split("\n## ", 1)[0]
     docs = json.loads(layout.records_json.read_text(encoding="utf-8"))
@@ -217,7 +244,8 @@ def test_records_json_is_as_the_codebook_describes_it(layout):
     for doc in docs:
         lists = [k for k, v in doc.items() if isinstance(v, list)]
         assert [k for k in doc if k not in lists] == columns["articles"]
+        assert "`subjects`" in section and "`speakers`" in section
         for name in lists:
             assert f"`{name}`" in section, f"records.json has a list {name!r} the codebook does not name"
-            expected = [c for c in columns[name] if c != "article_id"] + (["subjects"] if name == "claims" else [])
+            expected = [c for c in columns[name] if c != "article_id"] + (["subjects", "speakers"] if name == "claims" else [])
             assert all(list(item) == expected for item in doc[name]), name
