@@ -179,9 +179,12 @@ def date_in_words(value):
     if not value or "/" not in value:
         return value
     lower, upper = value.split("/", 1)
-    if upper == "..":
+    unbounded = ("", "..")  # EDTF: ".." an open end, nothing an unknown one; either way no bound
+    if lower in unbounded and upper in unbounded:
+        return value  # no bound to say
+    if upper in unbounded:
         return f"on or after {lower}"
-    if lower == "..":
+    if lower in unbounded:
         return f"on or before {upper}"
     return f"{lower} to {upper}"
 

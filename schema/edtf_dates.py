@@ -63,6 +63,17 @@ def _short_month(text: str) -> str | None:
     return None
 
 
+def _level_0_or_1(text: str) -> bool:
+    from edtf.parser.grammar import level0Expression, level1Expression
+    from pyparsing import ParseBaseException
+
+    try:
+        (level0Expression ^ level1Expression).parse_string(text.strip(), parse_all=True)
+    except (ParseBaseException, ValueError, TypeError, AttributeError):  # the package's parse actions can raise too
+        return False
+    return True
+
+
 @lru_cache(maxsize=4096)
 def check_edtf(text: str) -> str | None:
     """Return None when `text` is EDTF level 0-1, else a short reason."""
@@ -77,9 +88,10 @@ def check_edtf(text: str) -> str | None:
         parsed = parse_edtf(text)
     except (EDTFParseException, ValueError, TypeError) as exc:
         return str(exc) or "not EDTF"
-    level = getattr(parsed, "level", None)
-    if isinstance(level, int) and level > 1:
-        return f"EDTF level {level}; only levels 0-1 are accepted"
+    # The package parses every level and its objects do not say which (edtf 5 has no `.level`):
+    # a value is level 0-1 when the grammar of those levels alone reads all of it.
+    if not _level_0_or_1(text):
+        return "EDTF level 2 (sets, unspecified digits inside a date, a qualifier on one part); only levels 0-1 are accepted"
     try:
         # The edtf grammar accepts some values no calendar has (2023-02-29) and years that
         # ISO min/max columns cannot hold (0000); both must be errors, not a crashed build.

@@ -52,7 +52,7 @@ def main() -> None:
 @click.option("--github/--no-github", default=None, help="Also print GitHub Actions ::error annotations (default: on under GitHub Actions).")
 @jobs_option
 @timings_option
-@click.argument("records", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("records", nargs=-1, type=click.Path())  # a folder is a located problem, not a usage error
 def validate(root, github, jobs, timings, records) -> None:
     """Validate records, registries and seeds; report every problem, exit 1 on any.
 

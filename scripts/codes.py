@@ -120,6 +120,7 @@ def _missing_field_hint(field: str) -> str:
 _Case = tuple[str, str, str, Union[str, Callable[[str], str]]]
 CASES: tuple[_Case, ...] = (
     ("yaml-syntax", "", r"is not closed", "Close the quote where the value ends; inside '...' write a ' as '', inside \"...\" write a \" as \\\"."),
+    ("yaml-syntax", "", r"is a folder, not a file", "A folder has the name a file should have: rename it or move it away, and put the file there (a record is dataset/records/<article_id>.yaml)."),
     ("yaml-syntax", "", r"indent", "Indent with spaces so that the keys of one mapping start in the same column: records indent each level by 2 spaces, the keys of a list item by 4."),
     ("control-character", "", r"nothing was archived", "Nothing was archived; delete the control characters from the text (or save it again as plain UTF-8 text), then run `make new` again."),
     ("file-too-large", "", r"scaffolded record would be", "Nothing was archived; check that the file holds one article's text (not a whole page dump or several articles), then run `make new` again."),

@@ -90,6 +90,20 @@ def _fold(s: str) -> str:
 
 
 PROBE = 200  # characters of each part of a long quote used to find where it would be
+# Longest quote scored and compared whole (difflib is quadratic: 0.3 s at 3,000 characters, 11 s
+# at 15,000); a longer one, far longer than a claim's words, is placed and its first difference shown.
+WHOLE = 5000
+
+
+def _first_difference(haystack: str, quote: str, best: int) -> tuple[str, ...]:
+    passage = haystack[best : best + len(quote)]
+    same = next((i for i, (a, b) in enumerate(zip(quote, passage)) if a != b), min(len(quote), len(passage)))
+    lines = [f"closest passage (placed by its start, middle and end; {len(quote):,} characters, too long to compare "
+             f"whole): characters {best:,}-{best + len(passage):,} of the text searched, beginning {passage[:120]!r}"]
+    if same < len(quote):
+        lines.append(f"differs: the first {same:,} characters match; then the quote has {quote[same:same + 40]!r} "
+                     f"where the text has {passage[same:same + 40]!r}")
+    return tuple(lines)
 
 
 def _placed(haystack: str, starts: list[int], part: str) -> tuple[int, float]:
@@ -121,11 +135,14 @@ def closest_passage(haystack: str, quote: str) -> tuple[str, ...]:
     if len(qf) <= PROBE:
         best, best_score = _placed(haystack, starts, qf)
     else:
-        places = set()
+        places = {}
         for offset in (0, (len(qf) - PROBE) // 2, len(qf) - PROBE):
-            at, _ = _placed(haystack, starts, qf[offset : offset + PROBE])
+            at, score = _placed(haystack, starts, qf[offset : offset + PROBE])
             # where the quote would begin, had this part been found in place: the word start there
-            places.add(starts[max(0, bisect.bisect_right(starts, max(0, at - offset)) - 1)])
+            place = starts[max(0, bisect.bisect_right(starts, max(0, at - offset)) - 1)]
+            places[place] = max(score, places.get(place, -1.0))
+        if n > WHOLE:
+            return _first_difference(haystack, quote, max(places, key=lambda s: (places[s], -s)))
         scored = [(difflib.SequenceMatcher(None, _fold(haystack[s : s + n + 10])[: len(qf)], qf, autojunk=False).ratio(), -s)
                   for s in places]
         best_score, best = max(scored)

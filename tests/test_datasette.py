@@ -272,6 +272,7 @@ def test_index_says_how_each_date_is_known(site, tables):
 
 @pytest.mark.parametrize("value, words", [
     ("2026-02-05/..", "on or after 2026-02-05"), ("../2021", "on or before 2021"),
+    ("2004-06-01/", "on or after 2004-06-01"), ("/2006", "on or before 2006"), ("../..", "../.."), ("2021~", "2021~"),
     ("2026-01/2026-02", "2026-01 to 2026-02"), ("2026-02-05", "2026-02-05"), ("", ""), (None, None)])
 def test_a_date_interval_is_said_in_words_on_the_pages(value, words):
     from plugins.evidence_pages import date_in_words

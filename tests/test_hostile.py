@@ -230,6 +230,32 @@ def test_csvs_have_no_bom_and_are_utf8(built):
         data.decode("utf-8")
 
 
+def test_a_folder_named_as_a_record_is_located_with_its_own_hint(fixture_project):
+    (fixture_project.records / "901.yaml").mkdir()
+    problems = [p for p in validate(fixture_project).problems if p.file == "dataset/records/901.yaml"]
+    assert [(p.code, p.message) for p in problems] == [("yaml-syntax", "cannot read: it is a folder, not a file")]
+    assert "A folder has the name a file should have" in problems[0].hint
+    res = cli("validate", "--root", str(fixture_project.root), str(fixture_project.records / "901.yaml"))
+    assert res.exit_code == 1 and "Usage:" not in res.output and "it is a folder, not a file [yaml-syntax]" in res.output
+
+
+@pytest.mark.parametrize("date", ["[2026-02-05..]", "{2021,2022}", "XXXX-02-05", "2004?-06-11", "156X-12-25"])
+def test_level_2_dates_are_refused_as_the_rules_say(fixture_project, date):
+    """The edtf package reads every level; the contract allows levels 0-1 only."""
+    record = fixture_project.records / "900.yaml"
+    record.write_text(record.read_text().replace("value: '2026-03-03'", f"value: '{date}'"))
+    problems = validate(fixture_project).problems
+    assert [(p.code, p.field) for p in problems] == [("invalid-edtf", "published.value")], [p.format() for p in problems]
+    assert "EDTF level 2" in problems[0].message and "only levels 0-1 are accepted" in problems[0].message
+
+
+@pytest.mark.parametrize("date", ["2021-XX", "2026-02-05/..", "../2021", "2021~", "2026-02-05?", "2021-21", "2026-01/2026-02"])
+def test_level_0_and_1_dates_are_accepted(fixture_project, date):
+    record = fixture_project.records / "900.yaml"
+    record.write_text(record.read_text().replace("value: '2026-03-03'", f"value: '{date}'\n  note: a test date"))
+    assert not [p for p in validate(fixture_project).problems if p.code == "invalid-edtf"]
+
+
 @pytest.mark.parametrize("date", ["0000", "2023-02-29", "2026-13-01", "2021-02-30~", "feb 5", "2026-02-05T25:00:00"])
 def test_impossible_dates_are_located_errors_not_crashes(fixture_project, date):
     record = fixture_project.records / "900.yaml"

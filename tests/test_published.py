@@ -1,6 +1,7 @@
 """The published package, checked from the files a researcher downloads."""
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -94,11 +95,23 @@ def test_records_json_lists_each_claims_speakers_in_order(layout, tables):
 
 
 def test_every_date_column_has_its_bounds(tables):
-    """Every EDTF column carries <column>_min and <column>_max (the data contract)."""
-    edtf = {"articles": ("published", "retrieved"), "claims": ("event_date",), "figures": ("refers_to",)}
-    for table, columns in edtf.items():
-        for column in columns:
-            assert {f"{column}_min", f"{column}_max"} <= set(tables[table][0]), (table, column)
+    """Every EDTF column carries <column>_min and <column>_max (the data contract). The EDTF columns
+    are those the table models describe as EDTF, so a new one is checked too."""
+    edtf = [(t.TABLE.name, name) for t in TABLES for name, f in t.model_fields.items() if "(EDTF)" in (f.description or "")]
+    assert ("articles", "retrieved") in edtf and len(edtf) >= 4
+    for table, column in edtf:
+        assert {f"{column}_min", f"{column}_max"} <= set(tables[table][0]), (table, column)
+
+
+def test_a_retrieved_date_gets_its_bounds(fixture_project):
+    record = fixture_project.records / "900.yaml"
+    text = record.read_text()
+    assert "  sha256: " in text and "retrieved" not in text
+    record.write_text(text.replace("  sha256: ", "  retrieved: 2026-03\n  sha256: ", 1))
+    assert not build(fixture_project).problems
+    with (fixture_project.tables / "articles.csv").open(encoding="utf-8", newline="") as fh:
+        (row,) = csv.DictReader(fh)
+    assert (row["retrieved"], row["retrieved_min"], row["retrieved_max"]) == ("2026-03", "2026-03-01", "2026-03-31")
 
 
 def test_seed_hashes_match(tables, layout):

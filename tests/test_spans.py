@@ -81,6 +81,17 @@ def test_a_long_mistyped_quote_is_placed_where_it_is_and_scored_whole():
     assert differs == f"differs: quote has 'X' where the text has {text[start + 1500]!r}"
 
 
+def test_a_quote_too_long_to_compare_whole_is_placed_and_its_first_difference_shown():
+    text = " ".join(f"Sentence number {i} says the talks in city {i * 7} went on for {i + 3} hours." for i in range(250))
+    start = text.index("Sentence number 40 ")
+    quote = text[start:start + 9000]
+    quote = quote[:5000] + "X" + quote[5001:]  # one character mistyped, past what difflib is asked to compare
+    first, differs = closest_passage(text, quote)
+    assert first.startswith(f"closest passage (placed by its start, middle and end; 9,000 characters, too long to compare whole): "
+                            f"characters {start:,}-{start + 9000:,} of the text searched, beginning 'Sentence number 40 says")
+    assert differs == f"differs: the first 5,000 characters match; then the quote has {quote[5000:5040]!r} where the text has {text[start + 5000:start + 5040]!r}"
+
+
 def test_a_long_quote_that_begins_a_sentence_too_early_is_placed_by_the_rest_of_it():
     text = " ".join(f"Sentence number {i} says the talks in city {i * 7} went on for {i + 3} hours." for i in range(120))
     start = text.index("Sentence number 30 ")
