@@ -12,9 +12,15 @@ from functools import lru_cache
 def parse_edtf(text: str):
     # Imported on first use: building the package's grammar takes 0.1 s of every command's start,
     # and plain dates never need it.
+    import contextlib
+    import io
+
     from edtf import parse_edtf as parse
 
-    return parse(text)
+    # edtf 5.0 prints ("trying to PartialUnspecified.__init__...") before re-raising some errors;
+    # a located problem is reported instead, so the print would be noise in validate's output.
+    with contextlib.redirect_stdout(io.StringIO()):
+        return parse(text)
 
 
 def _struct_to_date(value: time.struct_time | float | None) -> str:
@@ -63,7 +69,15 @@ def _short_month(text: str) -> str | None:
     return None
 
 
+# Level 2 forms the edtf package's level 0-1 grammar still reads (edtf 5.0): significant digits
+# (1950S2) and a year with three or four unspecified digits (1XXX, XXXX-12); level 1 allows only
+# the last one or two (201X, 20XX).
+_LEVEL_2_MISREAD = re.compile(r"S[0-9]|(?:^|/)-?[0-9]?X{3}")
+
+
 def _level_0_or_1(text: str) -> bool:
+    if _LEVEL_2_MISREAD.search(text):
+        return False
     from edtf.parser.grammar import level0Expression, level1Expression
     from pyparsing import ParseBaseException
 
@@ -86,12 +100,14 @@ def check_edtf(text: str) -> str | None:
 
     try:
         parsed = parse_edtf(text)
-    except (EDTFParseException, ValueError, TypeError) as exc:
-        return str(exc) or "not EDTF"
+    except (EDTFParseException, ValueError, TypeError, AttributeError) as exc:
+        # edtf 5.0's parse actions raise AttributeError on some partly unspecified dates (1984-1X).
+        return (str(exc) if not isinstance(exc, AttributeError) else "") or "not EDTF at levels 0-1"
     # The package parses every level and its objects do not say which (edtf 5 has no `.level`):
     # a value is level 0-1 when the grammar of those levels alone reads all of it.
     if not _level_0_or_1(text):
-        return "EDTF level 2 (sets, unspecified digits inside a date, a qualifier on one part); only levels 0-1 are accepted"
+        return ("EDTF level 2 (for example sets, significant digits, unspecified digits other than the last "
+                "one or two of a year or the whole month or day, a qualifier on one part); only levels 0-1 are accepted")
     try:
         # The edtf grammar accepts some values no calendar has (2023-02-29) and years that
         # ISO min/max columns cannot hold (0000); both must be errors, not a crashed build.

@@ -37,7 +37,8 @@ _SEEDS_TABLE = {
 # value in a facet). The table descriptions are the models' own, word for word (tests/test_db.py).
 _FACET_NOTES = {
     ("claims", "speaker_id"): "Claims in the outlet's own voice have no speaker and are not counted in the "
-                              "speaker facet: filter them with ?speaker_id__isnull=1.",
+                              "speaker facet: filter them with ?speaker_id__isnull=1. A claim said jointly counts "
+                              "here for its first speaker only: the claim_speakers table lists every speaker.",
     ("claims", "proposition_id"): "Claims linked to no proposition are not counted in its facet: filter them "
                                   "with ?proposition_id__isnull=1.",
 }

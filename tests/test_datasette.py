@@ -431,6 +431,17 @@ def test_a_claim_highlight_links_to_its_claim(article_pages):
     assert link and link.group(1) == f"/{DATABASE}/claims/004-c01"
 
 
+def test_a_joint_claims_highlight_names_every_speaker(article_pages, tables):
+    joint = [r for r in tables["claim_speakers"] if r["position"] != "1"]
+    assert joint  # the case tested
+    names = {a["actor_id"]: a["name"] for a in tables["actors"]}
+    claims = {c["claim_id"]: c for c in tables["claims"]}
+    for row in joint:
+        claim = claims[row["claim_id"]]
+        title = re.search(rf'title="claim: {re.escape(claim["claim_id"])} \(([^)]*)\)', article_pages[claim["article_id"]])
+        assert title and f" and {escaped(names[row['actor_id']])}" in title.group(1), (row, title and title.group(1))
+
+
 def test_unknown_article_is_a_404(site):
     assert "No article" in site.get("/-/article/999", status=404).text
     page = site.get("/-/article/~3Cscript~3Ealert(1)", status=404).text  # Datasette's tilde-encoding of %3C

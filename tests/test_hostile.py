@@ -239,7 +239,16 @@ def test_a_folder_named_as_a_record_is_located_with_its_own_hint(fixture_project
     assert res.exit_code == 1 and "Usage:" not in res.output and "it is a folder, not a file [yaml-syntax]" in res.output
 
 
-@pytest.mark.parametrize("date", ["[2026-02-05..]", "{2021,2022}", "XXXX-02-05", "2004?-06-11", "156X-12-25"])
+def test_naming_the_records_folder_validates_every_record_in_it(fixture_project):
+    record = fixture_project.records / "900.yaml"
+    record.write_text(record.read_text().replace("value: '2026-03-03'", "value: '2026-02-30'"))
+    res = cli("validate", "--root", str(fixture_project.root), str(fixture_project.records))
+    assert res.exit_code == 1 and "folder, not a file" not in res.output
+    assert "dataset/records/900.yaml" in res.output and "[invalid-edtf]" in res.output
+
+
+@pytest.mark.parametrize("date", ["[2026-02-05..]", "{2021,2022}", "XXXX-02-05", "2004?-06-11", "156X-12-25",
+                                  "1950S2", "1XXX", "XXXX", "1960/1XXX"])
 def test_level_2_dates_are_refused_as_the_rules_say(fixture_project, date):
     """The edtf package reads every level; the contract allows levels 0-1 only."""
     record = fixture_project.records / "900.yaml"
@@ -256,14 +265,16 @@ def test_level_0_and_1_dates_are_accepted(fixture_project, date):
     assert not [p for p in validate(fixture_project).problems if p.code == "invalid-edtf"]
 
 
-@pytest.mark.parametrize("date", ["0000", "2023-02-29", "2026-13-01", "2021-02-30~", "feb 5", "2026-02-05T25:00:00"])
-def test_impossible_dates_are_located_errors_not_crashes(fixture_project, date):
+@pytest.mark.parametrize("date", ["0000", "2023-02-29", "2026-13-01", "2021-02-30~", "feb 5", "2026-02-05T25:00:00",
+                                  "1984-1X"])
+def test_impossible_dates_are_located_errors_not_crashes(fixture_project, date, capsys):
     record = fixture_project.records / "900.yaml"
     record.write_text(record.read_text().replace("value: '2026-03-03'", f"value: '{date}'"))
     problems = validate(fixture_project).problems
     assert [(p.code, p.file, p.field) for p in problems] == [("invalid-edtf", "dataset/records/900.yaml", "published.value")]
     assert problems[0].message.startswith(f"{date!r} is not an EDTF level 0-1 date")  # the value itself, not a placeholder
     assert build(fixture_project).problems  # and the build refuses rather than crashing
+    assert capsys.readouterr().out == ""  # nothing printed around the located problem (edtf 5.0 prints on 1984-1X)
 
 
 @pytest.mark.parametrize("text, line, says", [

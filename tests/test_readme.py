@@ -41,11 +41,17 @@ def test_ids_stay_text_and_empty_cells_stay_empty(ran):
     assert (claims["speaker_id"] == "").sum() > 0 and not claims.isna().any().any()
 
 
-def test_the_speaker_count_counts_every_claim(ran):
+def test_the_speaker_count_counts_every_claim_for_each_of_its_speakers(ran):
     namespace, printed = ran
+    claims, speakers = namespace["claims"], namespace["speakers"]
     counts = namespace["said"].groupby("name").size()
-    assert counts.sum() == len(namespace["claims"])  # the outlet's own claims are not dropped
-    assert counts["(the outlet's own voice)"] == (namespace["claims"]["speaker_id"] == "").sum()
+    joint = speakers[speakers["position"] != "1"]
+    assert len(joint)  # the case tested
+    assert counts.sum() == len(claims) + len(joint)  # the outlet's own claims are not dropped; joint ones count twice
+    assert counts["(the outlet's own voice)"] == (claims["speaker_id"] == "").sum()
+    said = namespace["said"]
+    for claim_id, actor_id in zip(joint["claim_id"], joint["actor_id"]):
+        assert ((said["claim_id"] == claim_id) & (said["actor_id"] == actor_id)).sum() == 1
     assert "(the outlet's own voice)" in printed
 
 
