@@ -95,11 +95,36 @@ def targets(layout: Layout) -> list[tuple[Path, type[BaseModel], str]]:
     ]
 
 
+def comments(text: str, header: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The YAML comments of `text` that its canonical form drops (the header's are kept): those
+    after a value on its line, and those on lines of their own, each as (line, comment).
+
+    Read with ruamel's round-trip scanner, which alone knows a ' #' inside a quote or a block
+    text from a comment; it runs only on files that are not already canonical."""
+    kept = set(header.splitlines())
+    after, own = [], []
+    for token in YAML().scan(text):
+        for i, held in enumerate(getattr(token, "comment", None) or ()):
+            for comment in (held if isinstance(held, list) else [held]):
+                if comment is None or type(comment).__name__ != "CommentToken":
+                    continue
+                # One token can hold several comment lines, and blank lines after them.
+                for n, line in enumerate(comment.value.split("\n")):
+                    if line.strip() and line.rstrip() not in kept:
+                        at = comment.start_mark.line + 1 + n
+                        inline = i == 0 and n == 0 and type(token).__name__ == "ScalarToken" and token.end_mark.line + 1 == at
+                        (after if inline else own).append((at, line.strip()))
+    return sorted(set(after)), sorted(set(own))
+
+
 def format_files(layout: Layout, *, check: bool) -> tuple[list[Problem], list[tuple[str, str]]]:
     """Return (problems that stop formatting, [(file, unified diff)] of files not canonical).
 
-    With check=False the files are rewritten in place (only those that parse and validate)."""
+    With check=False the files are rewritten in place (only those that parse and validate, and
+    have no comment after a value: ' #' in an unquoted text starts one, and what follows it,
+    which the writer may have meant as part of the text, would be dropped)."""
     problems, changed = [], []
+    dropped: list[tuple[str, int]] = []
     for path, model, header in targets(layout):
         display = layout.rel(path)
         parsed, _, p = parse(model, path, display)
@@ -111,6 +136,13 @@ def format_files(layout: Layout, *, check: bool) -> tuple[list[Problem], list[tu
         current = path.read_bytes().decode("utf-8")
         wanted = dump(canonical_registry(parsed), header)
         if current != wanted:
+            after, own = comments(current, header)
+            if after:
+                problems += [Problem(display, line, "", "not-canonical",
+                                     f"{comment!r} after the value is a YAML comment, not part of the value: `make format` would drop it")
+                             for line, comment in after]
+                continue
+            dropped += [(display, len(own))] if own else []
             diff = "".join(difflib.unified_diff(current.splitlines(True), wanted.splitlines(True), display, f"{display} (canonical)"))
             if "\r" in current:
                 diff = f"{display}: has CR (Windows) line endings; canonical form ends lines with LF alone\n" + diff
@@ -119,4 +151,4 @@ def format_files(layout: Layout, *, check: bool) -> tuple[list[Problem], list[tu
                 tmp = path.with_suffix(".yaml.tmp")
                 tmp.write_text(wanted, encoding="utf-8")
                 tmp.replace(path)
-    return problems, changed
+    return problems, changed, dropped

@@ -136,14 +136,17 @@ def format_(root, check) -> None:
     from .canonical import format_files
 
     layout = _layout(root)
-    problems, changed = format_files(layout, check=check)
+    problems, changed, dropped = format_files(layout, check=check)
     report(problems, github=in_github_actions())
+    dropped_in = dict(dropped)
     for display, diff in changed:
         if check:
             click.echo(f"{display}: not in canonical form; run `make format` [not-canonical]", err=True)
             click.echo(diff, err=True)
         else:
-            click.echo(f"formatted {display}", err=True)
+            n = dropped_in.get(display)
+            said = f" (dropped {n} comment line(s): records keep no comments; a note belongs in `note`)" if n else ""
+            click.echo(f"formatted {display}{said}", err=True)
     if problems or (check and changed):
         sys.exit(1)
 

@@ -114,6 +114,12 @@ def _missing_field_hint(field: str) -> str:
     return "Add the field; `make new` scaffolds every field a new record needs (docs/codebook.md says what each holds)."
 
 
+def _quote_it_hint(field: str) -> str:
+    name = re.sub(r"\[\d+\]", "", field).rsplit(".", 1)[-1] or "article_id"
+    return (f"Put the value in quotes: unquoted, YAML reads 005 as the number 5, 2026 as a number and true as "
+            f"a boolean (write {name}: '...', the text between the quotes).")
+
+
 # Hints for cases of a code that need another fix than the code's own hint: (code, what the
 # field must match, what the message must match, hint). The first that matches is used. A hint
 # is text, or a function of the field for a hint that depends on it (the fields an item needs).
@@ -121,12 +127,16 @@ _Case = tuple[str, str, str, Union[str, Callable[[str], str]]]
 CASES: tuple[_Case, ...] = (
     ("yaml-syntax", "", r"is not closed", "Close the quote where the value ends; inside '...' write a ' as '', inside \"...\" write a \" as \\\"."),
     ("yaml-syntax", "", r"is a folder, not a file", "A folder has the name a file should have: rename it or move it away, and put the file there (a record is dataset/records/<article_id>.yaml)."),
+    ("not-canonical", "", r"is a YAML comment, not part of the value", "Quote the value if the words after ' #' belong to it (note: 'see the #russia tag'), or move the comment into the item's note; then run `make format` again."),
+    ("yaml-syntax", "", r"nesting too deep", "Write the value as the rules give it: a list of texts or ids is one level deep ([a, b]), a claim's fields one mapping."),
+    ("yaml-syntax", "", r"cannot read: No such file", "There is no file at this path: a record is dataset/records/<article_id>.yaml (`make validate` with no path checks every record)."),
     ("yaml-syntax", "", r"indent", "Indent with spaces so that the keys of one mapping start in the same column: records indent each level by 2 spaces, the keys of a list item by 4."),
     ("control-character", "", r"nothing was archived", "Nothing was archived; delete the control characters from the text (or save it again as plain UTF-8 text), then run `make new` again."),
     ("file-too-large", "", r"scaffolded record would be", "Nothing was archived; check that the file holds one article's text (not a whole page dump or several articles), then run `make new` again."),
     ("missing-field", "", r"", _missing_field_hint),
-    ("wrong-type", "", r"valid string, got (int|float|bool)", "Put the value in quotes: unquoted, YAML reads 005 as the number 5 and true/no as booleans (write article_id: '005')."),
+    ("wrong-type", "", r"valid string, got (int|float|bool)", _quote_it_hint),
     ("wrong-type", "", r"valid list, got NoneType", "Write an empty list as [] (a key with nothing after it is empty, not a list), or list the items under it."),
+    ("invalid-value", "", r"finite number", "Write the number the text gives: YAML's .nan and .inf, and numbers beyond 1e308, are no number a table or JSON can hold."),
     ("invalid-value", "", r" is not (a|an) .*: ", "Write the value in the form the message gives."),
     ("invalid-value", "", r"should be (greater|less) than", "Use a number in the range the message gives (occurrence counts from 1)."),
     ("invalid-value", "", r"should have at least 1 character", "Leave an empty value out (with a note where the rules ask for one) rather than giving an empty text."),

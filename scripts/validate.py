@@ -259,11 +259,21 @@ class RecordChecker:
         if not stem or stem["article_id"] != rec.article_id:
             self.problem(("article_id",), "article-id-mismatch", f"article_id {rec.article_id!r} but the file is named {self.path.name!r}")
         if "/" in name or "\\" in name or name in {".", ".."} or name.startswith("~"):
-            self.problem(("seed", "file"), "seed-outside", f"{name!r} is a path; give the bare file name of a seed in seeds/")
+            bare = _bare_name(name)
+            if SEED_NAME.match(bare) and (self.layout.seeds / bare).is_file():
+                # 'seeds/005_….txt', as the README names seeds: say the fix, not only the rule.
+                message = f"{name!r} is a path; write the bare name of the file in seeds/: {bare}"
+            else:
+                message = f"{name!r} is a path; give the bare file name of a seed in seeds/"
+            self.problem(("seed", "file"), "seed-outside", message)
             return None
         m = SEED_NAME.match(name)
         if not m:
-            self.problem(("seed", "file"), "seed-name", f"{name!r} does not follow <article_id>_<16 hex>.txt")
+            if SEED_NAME.match(name.lower()):
+                message = f"{name!r}: seed names are in lower case (the hex of the sha256 too); write {name.lower()}"
+            else:
+                message = f"{name!r} does not follow <article_id>_<16 hex>.txt"
+            self.problem(("seed", "file"), "seed-name", message)
             return None
         if m["article_id"] != rec.article_id:
             self.problem(("seed", "file"), "article-id-mismatch", f"seed {name!r} belongs to article {m['article_id']}, not {rec.article_id}")
@@ -698,6 +708,10 @@ class SeenRecord(NamedTuple):
     first: bool = True  # the first record of its article: a second is not checked further
 
 
+def _bare_name(name: str) -> str:
+    return re.split(r"[\\/]", name)[-1]
+
+
 def project_problems(layout: Layout, seen: list[SeenRecord], locate: Callable[[str], Optional[Loaded]], *,
                      complete: bool) -> list[Problem]:
     """What only the records together show: a note that names another record's item that does not
@@ -736,6 +750,10 @@ def project_problems(layout: Layout, seen: list[SeenRecord], locate: Callable[[s
         out.append(Problem(layout.rel(path), 0, "", "misplaced-record", message))
         unknown.add(re.match(r"[0-9]*", path.name)[0])  # its seed is not an orphan too: renaming it is the fix
     cited = {s.seed_file for s in seen if s.seed_file is not None}
+    # A record that names its seed as a path or in upper case has its own problem (seed-outside,
+    # seed-name) whose fix makes the seed cited: calling the seed an orphan too, with "delete the
+    # seed" as the hint, would point at the wrong file.
+    cited |= {_bare_name(name).lower() for name in cited}
     try:
         names = sorted(name for name in os.listdir(layout.seeds) if not _not_data(name))
     except (FileNotFoundError, NotADirectoryError):

@@ -231,7 +231,50 @@ def _indentation(text: str, line: int, column: int, message: str) -> tuple[int, 
     return None
 
 
+def _key_without_colon_space(text: str, line: int, message: str) -> tuple[int, tuple[str, ...]] | None:
+    """The line before the one reported, when it holds a key written `key:value` or `key value`:
+    YAML reads it as text and notices only on the next line (a mapping value, or no ':')."""
+    if not ("could not find expected ':'" in message or "mapping values are not allowed" in message) or line < 2:
+        return None
+    before = text.split("\n")[line - 2]
+    if m := re.match(r"\s*(?:-\s+)?([a-z_]+):(?=[^\s])", before):
+        return line - 1, (f"{m[1]!r} needs a space after its colon: write '{m[1]}: ...'",)
+    if "could not find expected ':'" in message and (m := re.match(r"\s*(?:-\s+)?([a-z_]+) (?=\S)", before)) and ":" not in before:
+        return line - 1, (f"{m[1]!r} has no colon: write '{m[1]}: ...'",)
+    return None
+
+
+def _misindented_item(text: str, line: int) -> str | None:
+    """What to say of a list item indented less than the items of its list before it."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines) or not lines[line - 1].lstrip(" ").startswith("-"):
+        return None
+    column = len(lines[line - 1]) - len(lines[line - 1].lstrip(" "))
+    for n in range(line - 1, 0, -1):
+        other = lines[n - 1]
+        stripped = other.lstrip(" ")
+        if stripped.startswith("- ") and len(other) - len(stripped) > column:
+            return (f"this list item starts at column {column + 1}, the item of line {n} at column "
+                    f"{len(other) - len(stripped) + 1}: items of one list start in the same column")
+    return None
+
+
+def _too_deep(text: str, display: str) -> Problem:
+    # ruamel's scanner and composer recurse once per level: 1,000 nested [ or { exhaust Python's
+    # stack. Blamed on the line holding the longest run of them, where the nesting is.
+    runs = [(len(m[0]), text.count("\n", 0, m.start()) + 1) for m in re.finditer(r"(?:[\[{]\s*)+", text)]
+    line = max(runs)[1] if runs else 0
+    return Problem(display, line, "", "yaml-syntax", "nesting too deep: lists or mappings inside each other hundreds of levels deep")
+
+
 def loads(text: str, display: str) -> Loaded:
+    try:
+        return _loads(text, display)
+    except RecursionError:
+        raise YamlError(_too_deep(text, display)) from None
+
+
+def _loads(text: str, display: str) -> Loaded:
     try:
         node = _Y.compose(text)
     except MarkedYAMLError as exc:
@@ -246,8 +289,14 @@ def loads(text: str, display: str) -> Loaded:
             line, detail = tab
         elif found is not None:
             line, message, detail = found
+        elif (key := _key_without_colon_space(text, line, message)) is not None:
+            line, detail = key
+        elif "could not find expected ':'" in message:
+            detail = (f"a key needs ': ' (a colon and a space) before its value: check line {max(line - 1, 1)} and this one",)
         elif "mapping values are not allowed" in message:
             detail = ("a text value containing ': ' must be quoted: key: 'text: more text'",)
+        elif "expected <block end>, but found '-'" in message and (item := _misindented_item(text, line)) is not None:
+            detail = (item,)
         elif "expected <block end>, but found" in message:
             detail = ("a value that starts with a quote character must be quoted as a whole: "
                       "key: '\"words\" more words' (double a ' inside single quotes)",)

@@ -41,9 +41,10 @@ def _with_seed_bytes(layout, data: bytes, article_id="900") -> None:
 def test_seed_reference_outside_seeds_is_refused(fixture_project, name):
     record = fixture_project.records / "900.yaml"
     record.write_text(record.read_text().replace("file: 900_6d49835614be8221.txt", f"file: '{name}'"))
-    # The seed in seeds/ is cited by no record now: a path is not a citation.
-    assert _codes(fixture_project) == [("seed-outside", "dataset/records/900.yaml", "seed.file"),
-                                       ("orphan-seed", f"seeds/{SEED.name}", "")]
+    # A path is not a citation, but the seed it ends in is not called an orphan as well: the fix
+    # is the record's (orphan-seed's hint would say to delete the seed).
+    assert _codes(fixture_project) == [("seed-outside", "dataset/records/900.yaml", "seed.file")] + (
+        [] if name.endswith(SEED.name) else [("orphan-seed", f"seeds/{SEED.name}", "")])
 
 
 def test_seed_that_is_a_link_is_refused(fixture_project, tmp_path):
@@ -353,3 +354,91 @@ def test_validate_reports_a_broken_package_yaml_as_build_would(fixture_project):
     assert res.exit_code == 1 and "dataset/package.yaml:" in res.output and "[yaml-syntax]" in res.output
     # validating named records only checks those records
     assert cli("validate", "--root", str(fixture_project.root), str(fixture_project.records / "900.yaml")).exit_code == 0
+
+
+@pytest.mark.parametrize("field", ["value", "value_min", "value_max"])
+@pytest.mark.parametrize("number", [".nan", ".inf", "-.inf", "1e400"])
+def test_a_figure_that_is_not_a_finite_number_is_refused(fixture_project, field, number):
+    """NaN is not JSON and `nan`/`inf` in a CSV cell is no number a reader expects: both passed once."""
+    record = fixture_project.records / "900.yaml"
+    text = record.read_text()
+    assert "    value: 12\n" in text
+    record.write_text(text.replace("    value: 12\n", f"    {field}: {number}\n" if field == "value" else f"    value: 12\n    {field}: {number}\n"))
+    problems = validate(fixture_project).problems
+    assert [(p.code, p.field) for p in problems] == [("invalid-value", f"figures[0].{field}")], [p.format() for p in problems]
+    assert problems[0].line == text.splitlines().index("    value: 12") + 1 + (field != "value")
+    assert "finite" in problems[0].message
+    assert build(fixture_project).problems
+
+
+@pytest.mark.parametrize("written, code, says", [
+    ("seeds/900_6d49835614be8221.txt", "seed-outside", "write the bare name of the file in seeds/: 900_6d49835614be8221.txt"),
+    ("seeds\\\\900_6d49835614be8221.txt", "seed-outside", "write the bare name of the file in seeds/: 900_6d49835614be8221.txt"),
+    ("900_6D49835614BE8221.txt", "seed-name", "seed names are in lower case (the hex of the sha256 too); write 900_6d49835614be8221.txt"),
+])
+def test_a_seed_named_as_the_readme_writes_it_gets_one_problem_that_says_the_fix(fixture_project, written, code, says):
+    """Not a second problem on the seed itself (orphan-seed, whose hint says to delete it)."""
+    record = fixture_project.records / "900.yaml"
+    record.write_text(record.read_text().replace("file: 900_6d49835614be8221.txt", f'file: "{written}"'))
+    problems = validate(fixture_project).problems
+    assert [(p.file, p.code, p.field) for p in problems] == [("dataset/records/900.yaml", code, "seed.file")], [p.format() for p in problems]
+    assert says in problems[0].message
+
+
+def test_format_keeps_a_record_whose_comment_may_be_part_of_a_value(fixture_project):
+    """' #' in an unquoted text starts a comment: the words after it were dropped, silently, and
+    `make format` made the loss permanent."""
+    record = fixture_project.records / "900.yaml"
+    text = record.read_text()
+    lines = text.splitlines(True)
+    n = next(i for i, line in enumerate(lines) if line.startswith("notes: ") and "'" not in line and '"' not in line)
+    lines[n] = lines[n].rstrip("\n") + " see the #talks tag\n"
+    value = lines[n].split(": ", 1)[1].rstrip("\n")
+    lines.insert(1, "# a reminder on a line of its own\n")
+    record.write_text("".join(lines))
+    before = record.read_bytes()
+    res = cli("format", "--root", str(fixture_project.root))
+    assert res.exit_code == 1 and record.read_bytes() == before
+    assert f"dataset/records/900.yaml:{n + 2}: '#talks tag' after the value is a YAML comment" in res.output
+    assert "Quote the value if the words after ' #' belong to it" in res.output
+    # Quoted, the words are the value's; the comment on a line of its own goes, and format says so.
+    record.write_text(before.decode().replace(value, f"'{value}'"))
+    res = cli("format", "--root", str(fixture_project.root))
+    assert res.exit_code == 0 and "dropped 1 comment line(s)" in res.output, res.output
+    assert "see the #talks tag" in record.read_text() and "a reminder" not in record.read_text()
+    assert cli("format", "--root", str(fixture_project.root), "--check").exit_code == 0
+
+
+def test_a_list_nested_a_thousand_deep_is_located_not_a_traceback(fixture_project):
+    record = fixture_project.records / "900.yaml"
+    record.write_text(record.read_text() + "extra: " + "[" * 1000 + "]" * 1000 + "\n")
+    problems = validate(fixture_project).problems
+    assert [(p.code, p.message) for p in problems] == [("yaml-syntax", "nesting too deep: lists or mappings inside each other hundreds of levels deep")]
+    assert problems[0].line == len(record.read_text().splitlines())
+    assert build(fixture_project).problems
+
+
+@pytest.mark.parametrize("broken, line_offset, says", [
+    ("statement:Officials said", 0, "'statement' needs a space after its colon"),
+    ("statement Officials said", 0, "'statement' has no colon"),
+])
+def test_a_key_without_its_colon_or_space_is_blamed_on_its_own_line(fixture_project, broken, line_offset, says):
+    record = fixture_project.records / "900.yaml"
+    lines = record.read_text().splitlines(True)
+    n = next(i for i, line in enumerate(lines) if line.startswith("    statement: Officials said"))
+    lines[n] = "    " + broken + "\n"
+    record.write_text("".join(lines))
+    problems = validate(fixture_project).problems
+    assert [(p.code, p.line) for p in problems] == [("yaml-syntax", n + 1 + line_offset)], [p.format() for p in problems]
+    assert says in problems[0].detail[0]
+
+
+def test_a_list_item_indented_less_than_its_list_says_so(fixture_project):
+    record = fixture_project.records / "900.yaml"
+    lines = record.read_text().splitlines(True)
+    n = next(i for i, line in enumerate(lines) if line.startswith("  - id: c02"))
+    lines[n] = lines[n][2:]
+    record.write_text("".join(lines))
+    problems = validate(fixture_project).problems
+    assert [(p.code, p.line) for p in problems] == [("yaml-syntax", n + 1)], [p.format() for p in problems]
+    assert "this list item starts at column 1, the item of line" in problems[0].detail[0]
