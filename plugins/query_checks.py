@@ -11,7 +11,9 @@ search is dropped, so the page shows every row, as with no search. A search over
 characters is refused: Datasette echoes the whole URL in the page's Link header, and a 72 KB
 header is more than clients such as Python's http.client accept. A raw search (?_searchmode=raw,
 FTS5's own syntax) that FTS5 cannot read is a 400 as before, but found here first: Datasette would
-also print the failed SQL on the console.
+also print the failed SQL on the console. A control character in a search is read as a space. A
+search on a table with no full-text index is a 400 that says where to search: Datasette ignored
+it and showed every row.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from scripts.serve import error_response
 MAX_SEARCH = 1000
 # What FTS5's tokenizer makes a word of: a letter or a digit (the underscore separates words).
 _WORD = re.compile(r"[^\W_]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _THROUGH = '{"table": "claims", "column": "speaker_id", "value": "experts"}'
 _TABLE_PATH = re.compile(rf"^/{DATABASE}/(?P<table>[^/]+?)(?:\.(?:json|csv))?$")
 
@@ -67,6 +70,22 @@ def problem(key: str, value: str) -> Optional[str]:
     return None
 
 
+def unsearchable_problem(datasette, path: str, args: dict) -> Optional[str]:
+    """A search on a table page whose table has no full-text index, or None. Datasette ignored it
+    and showed every row, as if each matched: a researcher searching the figures' quotes was
+    shown all the figures."""
+    match = _TABLE_PATH.match(path)
+    words = [k for k, v in args.items() if is_search(k) and _WORD.search(v)]
+    if not match or not words or "_fts_table" in args or DATABASE not in datasette.databases:
+        return None
+    table = tilde_decode(match["table"])
+    if datasette.table_metadata(DATABASE, table).get("fts_table"):
+        return None
+    return (f"The {table} table has no full-text search, so {words[0]} would match every row. Search the claims "
+            f"(/{DATABASE}/claims?_search=...), the articles' titles or their texts (/{DATABASE}/seeds?_search=...), "
+            f"or filter a column: ?column__contains=word")
+
+
 async def raw_search_problem(datasette, path: str, args: dict) -> Optional[str]:
     """FTS5's syntax error for a table page's raw ?_search=, or None: the search run as the page
     would run it (here for one row), without Datasette's logging of a failed query."""
@@ -96,10 +115,14 @@ def asgi_wrapper(datasette):
                 return await app(scope, receive, send)
             # As Datasette reads the query string (datasette.utils.asgi.Request.args).
             pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+            # A control character in a search is no word: NUL ends FTS5's reading of the query
+            # (400 "unterminated string" for ?_search=%00russia), so each is read as a space.
+            cleaned = [(k, _CONTROL.sub(" ", v) if is_search(k) else v) for k, v in pairs]
             first = {}  # each parameter's first value, as request.args.get gives it
-            for key, value in pairs:
+            for key, value in cleaned:
                 first.setdefault(key, value)
-            said = (next(filter(None, (problem(k, v) for k, v in pairs)), None)
+            said = (next(filter(None, (problem(k, v) for k, v in cleaned)), None)
+                    or unsearchable_problem(datasette, scope["path"], first)
                     or await raw_search_problem(datasette, scope["path"], first))
             if said:
                 # Outside Datasette's own wrappers, so without the CSRF token its templates ask for
@@ -107,8 +130,8 @@ def asgi_wrapper(datasette):
                 request = Request({**scope, "csrftoken": lambda: ""}, receive)
                 response = await error_response(datasette, request, 400, said)
                 return await response.asgi_send(send)
-            kept = [(k, v) for k, v in pairs if not (is_search(k) and not _WORD.search(v))]
-            if len(kept) < len(pairs):
+            kept = [(k, v) for k, v in cleaned if not (is_search(k) and not _WORD.search(v))]
+            if kept != pairs:
                 scope = {**scope, "query_string": urlencode(kept).encode("latin-1")}
             await app(scope, receive, send)
         return checked

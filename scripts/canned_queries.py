@@ -10,6 +10,15 @@ from schema.vocab import Stance
 _SUPPORTS, _CONTRADICTS, _QUALIFIES = (f"'{s.value}'" for s in (Stance.supports, Stance.contradicts, Stance.qualifies))
 # The actor `a` is the one asked for: by id (`key`, the column naming it), by name or by any of its
 # ";"-joined aliases, in any case (ASCII case, as SQLite's nocase and lower() fold it; ids are ASCII).
+def speakers_of(claim_id: str) -> str:
+    """SQL for the names of everyone who says the claim `claim_id` names, joined with ' and ' in
+    claim_speakers' order (speaker_id first); NULL in the outlet's own voice. A joint claim
+    ("both sides") named only its first speaker where claims.speaker_id was joined."""
+    # SQLite 3.40 has no group_concat(... order by): the ordered subquery gives the order.
+    return (f"(select group_concat(name, ' and ') from (select o.name from claim_speakers cs join actors o "
+            f"on o.actor_id = cs.actor_id where cs.claim_id = {claim_id} order by cs.position))")
+
+
 _IS_SPEAKER = ("{key} = :speaker collate nocase or a.name = :speaker collate nocase\n"
                "   or instr(';' || lower(a.aliases) || ';', ';' || lower(:speaker) || ';') > 0")
 
@@ -44,19 +53,18 @@ order by p.n_articles desc, p.n_articles_contradicting desc, p.proposition_id"""
                        "says the same thing, or could); those that qualify or contradict a proposition (what they "
                        "add or deny is their own, even where other articles support the proposition); and those "
                        "supporting a proposition that at most one article supports.",
-        "sql": """select
+        "sql": f"""select
   c.claim_id,
   c.article_id,
   c.statement,
   c.kind,
-  coalesce(s.name, '') as speaker,
+  coalesce({speakers_of("c.claim_id")}, '') as speaker,
   c.hedged,
   c.proposition_id,
   c.stance,
   p.n_articles as proposition_n_articles
 from claims c
 left join propositions p on p.proposition_id = c.proposition_id
-left join actors s on s.actor_id = c.speaker_id
 where c.proposition_id is null or c.stance != 'supports' or p.n_articles <= 1
 order by c.claim_id""",
     },
@@ -64,7 +72,7 @@ order by c.claim_id""",
         "title": "Figures with their claims and speakers",
         "description": "Every reported quantity beside the claim it belongs to and who reports it "
                        "(value, bounds and unit as published; an empty speaker is the outlet's own voice).",
-        "sql": """select
+        "sql": f"""select
   f.figure_id,
   f.article_id,
   f.measure,
@@ -77,11 +85,10 @@ order by c.claim_id""",
   coalesce(fa.name, '') as reported_by,
   f.claim_id,
   c.statement as claim,
-  coalesce(ca.name, '') as claim_speaker
+  coalesce({speakers_of("c.claim_id")}, '') as claim_speaker
 from figures f
 left join claims c on c.claim_id = f.claim_id
 left join actors fa on fa.actor_id = f.actor_id
-left join actors ca on ca.actor_id = c.speaker_id
 order by f.figure_id""",
     },
     "said_by_speaker": {
@@ -112,11 +119,10 @@ order by id""",
   c.claim_id,
   c.article_id,
   c.statement as claim,
-  coalesce(s.name, '') as speaker,
+  coalesce({speakers_of("c.claim_id")}, '') as speaker,
   c.quote
 from claims c
 join propositions p on p.proposition_id = c.proposition_id
-left join actors s on s.actor_id = c.speaker_id
 where c.stance in ({_CONTRADICTS}, {_QUALIFIES})
 order by p.proposition_id, c.stance, c.claim_id""",
     },

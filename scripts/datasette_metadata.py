@@ -50,7 +50,12 @@ def column_description(field: dict) -> str:
     # Datasette shows column descriptions as plain text: the codebook's `code` marks are dropped.
     text = field.get("description", "").replace("`", "")
     values = field.get("constraints", {}).get("enum") or []
-    return f"{text} Values: {', '.join(values)}." if any(v not in text for v in values) else text
+    text = f"{text} Values: {', '.join(values)}." if any(v not in text for v in values) else text
+    if field.get("type") == "boolean":
+        # Pages show true/false, but SQLite holds 1/0, and a filter compares what it holds:
+        # ?hedged=true matches no row, silently.
+        text += f" Shown as true/false; SQLite holds 1/0, so filter with ?{field['name']}=1 or ?{field['name']}=0."
+    return text
 
 
 def table_metadata(resource: dict) -> dict:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .canned_queries import speakers_of
+
 
 @dataclass(frozen=True)
 class EvidenceTable:
@@ -27,10 +29,8 @@ class EvidenceTable:
 
 EVIDENCE_TABLES: tuple[EvidenceTable, ...] = (
     EvidenceTable("claim", "claims", "claim_id", "quote",
-                  "t.claim_id || ' (' || t.kind || coalesce(' by ' || a.name, '') || coalesce((select ' and ' || "
-                  "group_concat(o.name, ' and ') from claim_speakers cs join actors o on o.actor_id = cs.actor_id "
-                  "where cs.claim_id = t.claim_id and cs.position > 1), '') || iif(t.hedged, ', hedged', '') || '): ' "
-                  "|| t.statement", "left join actors a on a.actor_id = t.speaker_id"),
+                  f"t.claim_id || ' (' || t.kind || coalesce(' by ' || {speakers_of('t.claim_id')}, '') "
+                  "|| iif(t.hedged, ', hedged', '') || '): ' || t.statement"),
     EvidenceTable("figure", "figures", "figure_id", "quote", "t.figure_id || ': ' || t.measure || ' = ' || t.as_written"),
     EvidenceTable("skip", "skips", "skip_id", "quote", "t.skip_id || ' not extracted: ' || t.reason"),
     EvidenceTable("mention", "mentions", "mention_id", "surface", "a.name", "join actors a on a.actor_id = t.actor_id"),

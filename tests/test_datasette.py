@@ -198,6 +198,28 @@ def test_a_search_with_no_word_shows_every_row_and_logs_nothing(site, tables, ca
     assert out + err == ""
 
 
+@pytest.mark.parametrize("table", ["claims", "seeds"])
+@pytest.mark.parametrize("search", ["%00russia", "russia%00", "prisoner%01exchange%1f"])
+@pytest.mark.parametrize("mode", ["", "&_searchmode=raw"])
+def test_a_control_character_in_a_search_is_a_space(site, capfd, table, search, mode):
+    """NUL ended FTS5's reading of a plain search: 400 "unterminated string", the SQL on the console."""
+    capfd.readouterr()
+    plain = search.replace("%00", " ").replace("%01", " ").replace("%1f", " ")
+    got = site.get(f"/{DATABASE}/{table}.json?_size=0&_search={search}{mode}").json()["filtered_table_rows_count"]
+    assert got == _search_count(site, table, plain, mode) > 0
+    out, err = capfd.readouterr()
+    assert "ERROR" not in out + err
+
+
+@pytest.mark.parametrize("table", ["figures", "skips", "actors", "mentions"])
+@pytest.mark.parametrize("key", ["_search", "_search_quote"])
+def test_a_search_on_a_table_with_no_search_index_says_where_to_search(site, tables, table, key):
+    """Datasette ignored it and showed every row, as if every row matched."""
+    page = site.get(f"/{DATABASE}/{table}?{key}=soldiers", status=400).text
+    assert f"The {table} table has no full-text search" in page and "/seeds?_search=" in page
+    assert site.get(f"/{DATABASE}/{table}.json?{key}=", status=200)  # no word: no search, as elsewhere
+
+
 def test_claims_with_no_speaker_are_said_to_be_outside_the_speaker_facet_and_can_be_listed(site, tables):
     own_voice = sorted(c["claim_id"] for c in tables["claims"] if not c["speaker_id"])
     unlinked = sorted(c["claim_id"] for c in tables["claims"] if not c["proposition_id"])
@@ -280,6 +302,16 @@ def test_a_date_interval_is_said_in_words_on_the_pages(value, words):
     assert date_in_words(value) == words
 
 
+@pytest.mark.parametrize("table, column", [("claims", "hedged"), ("figures", "approximate")])
+def test_a_boolean_column_says_how_to_filter_it_and_the_filter_it_gives_works(site, tables, table, column):
+    """Pages show true/false and SQLite holds 1/0: ?hedged=true matched no row, with no word why."""
+    page = site.get(f"/{DATABASE}/{table}").text
+    assert escaped(f"so filter with ?{column}=1 or ?{column}=0") in page
+    for value, written in (("1", "true"), ("0", "false")):
+        got = site.get(f"/{DATABASE}/{table}.json?{column}={value}&_size=max&_shape=objects").json()
+        assert got["filtered_table_rows_count"] == sum(r[column] == written for r in tables[table]) > 0
+
+
 def test_articles_table_and_quotes_link_to_article_pages(site, tables):
     page = site.get(f"/{DATABASE}/articles").text
     for article in tables["articles"]:
@@ -311,6 +343,23 @@ def _query(site, name, **params):
 def test_every_canned_query_page_answers(site, name):
     page = site.get(f"/{DATABASE}/{name}?speaker=us-european-command").text
     assert escaped(QUERIES[name]["title"]) in page
+
+
+@pytest.mark.parametrize("name, claim_column, speaker_column", [
+    ("single_source_claims", "claim_id", "speaker"), ("contradictions_and_qualifications", "claim_id", "speaker"),
+    ("figures_with_claims", "claim_id", "claim_speaker")])
+def test_canned_queries_name_every_speaker_of_a_claim(site, tables, name, claim_column, speaker_column):
+    """A joint claim ("both sides") names all its speakers, in claim_speakers' order, not its first."""
+    names = {a["actor_id"]: a["name"] for a in tables["actors"]}
+    speakers: dict[str, list[str]] = {}
+    for row in sorted(tables["claim_speakers"], key=lambda r: int(r["position"])):
+        speakers.setdefault(row["claim_id"], []).append(names[row["actor_id"]])
+    rows = [r for r in _query(site, name) if r[claim_column]]
+    assert rows
+    for row in rows:
+        assert row[speaker_column] == " and ".join(speakers.get(row[claim_column], [])), row
+    if name == "single_source_claims":
+        assert any(len(speakers.get(r[claim_column], [])) > 1 for r in rows)  # the case tested (004-c34)
 
 
 def test_propositions_by_support_lists_the_supporting_articles(site, tables):

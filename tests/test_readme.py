@@ -66,3 +66,19 @@ def test_frictionless_types_the_columns_and_indexes_the_key(ran):
 def test_the_span_check_reads_the_quote_back(ran):
     namespace = ran[0]
     assert namespace["text"][int(namespace["row"].start):int(namespace["row"].end)] == namespace["row"].quote
+
+
+def test_the_share_of_each_body_the_quotes_reproduce_is_as_the_readme_says(tables):
+    """The licence paragraphs give the range; a record that quotes more or less of its body moves it."""
+    said = {tuple(map(int, m)) for m in re.findall(r"together (\d+)[–-](\d+)% of the characters", README)}
+    assert len(said) == 1, said  # both paragraphs give the same range
+    covered: dict[str, set[int]] = {a["article_id"]: set() for a in tables["articles"]}
+    for table in ("claims", "figures", "skips"):
+        for row in tables[table]:
+            if row["start"] != "":
+                covered[row["article_id"]].update(range(int(row["start"]), int(row["end"])))
+    shares = []
+    for article in tables["articles"]:
+        body = set(range(int(article["body_start"]), int(article["body_end"])))
+        shares.append(100 * len(covered[article["article_id"]] & body) / len(body))
+    assert said == {(round(min(shares)), round(max(shares)))}, shares  # whole percentages, rounded
