@@ -46,8 +46,10 @@ docs: $(STAMP) ## Regenerate the error-code reference in CONTRIBUTING.md (a real
 	$(PY) -m scripts docs
 
 new: $(STAMP) ## Scaffold a record for a new article: make new SEED=path/to/article.txt
-	@test -n "$(SEED)" || { echo "usage: make new SEED=path/to/article.txt" >&2; exit 2; }
-	$(PY) -m scripts new "$(SEED)"
+	@test -n "$$SEED" || { echo "usage: make new SEED=path/to/article.txt" >&2; exit 2; }
+	@# From the environment (make exports SEED=... given on its command line), not pasted into the
+	@# shell's text: a quote in a file name (it"s.txt) would end the shell's string.
+	$(PY) -m scripts new "$$SEED"
 
 db: $(STAMP) ## Build the SQLite database for Datasette (build/dataset.db)
 	$(PY) -m scripts db

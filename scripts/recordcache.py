@@ -202,7 +202,8 @@ class RecordCache:
             self._disable(exc)
 
     def _disable(self, exc: Exception) -> None:
-        print(f"{self.path}: record cache unavailable ({exc}); checking every record", file=sys.stderr)
+        print(f"{self.path}: record cache unavailable ({exc}); checking every record. If this is said "
+              f"on every run, delete the file: it is only a cache, and the next run makes it again", file=sys.stderr)
         self.entries = {}
         self._close_store()
         self._store = {}

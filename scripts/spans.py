@@ -89,6 +89,20 @@ def _fold(s: str) -> str:
     return re.sub(r"\s+", " ", s)
 
 
+def _folded_end(text: str, start: int, length: int) -> int:
+    """Where the passage of `text` from `start` ends whose folded form (_fold) is `length` long."""
+    folded, i = 0, start
+    while i < len(text) and folded < length:
+        if text[i].isspace():
+            while i < len(text) and text[i].isspace():
+                i += 1
+            folded += 1
+        else:
+            folded += len(_LOOKALIKES.get(text[i], text[i]))
+            i += 1
+    return i
+
+
 PROBE = 200  # characters of each part of a long quote used to find where it would be
 # Longest quote scored and compared whole (difflib is quadratic: 0.3 s at 3,000 characters, 11 s
 # at 15,000); a longer one, far longer than a claim's words, is placed and its first difference shown.
@@ -147,13 +161,15 @@ def closest_passage(haystack: str, quote: str) -> tuple[str, ...]:
                   for s in places]
         best_score, best = max(scored)
         best = -best
-    end = best + n
+    # As long as the quote once folded: a quote with a doubled space ("said  about") is one
+    # character longer than its passage, which n characters would overrun into the next word.
+    end = _folded_end(haystack, best, len(qf))
     # Extend to the end of the word so the passage never stops mid-word ("Apri").
-    while end < len(haystack) and end < best + n + 20 and not haystack[end].isspace():
+    while end < len(haystack) and end < best + len(qf) + 20 and not haystack[end].isspace():
         end += 1
     # ...but not to the punctuation after it ("delegates." for a quote ending "delegates"), which
     # would be reported as a difference the quote never had.
-    while quote[-1:].isalnum() and end > best + n and not haystack[end - 1].isalnum():
+    while quote[-1:].isalnum() and end > _folded_end(haystack, best, len(qf)) and not haystack[end - 1].isalnum():
         end -= 1
     passage = haystack[best:end]
     diffs = _differences(quote, passage)

@@ -13,7 +13,7 @@ import re
 import stat
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional
@@ -22,6 +22,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from schema.record import INCONSISTENT, PATTERN_WORDS, Record
+from schema.vocab import SkipReason
 from schema.registry import Actor, ActorRegistry, Proposition, PropositionRegistry
 
 from .codes import CODES
@@ -86,21 +87,49 @@ def _code_for(error_type: str) -> str:
     return "invalid-value"
 
 
-def model_problems(exc: ValidationError, loaded: Loaded, display: str) -> list[Problem]:
+@lru_cache(maxsize=None)
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    """Every field name of `model` and of the models inside it (what a misspelt key may mean)."""
+    import typing
+
+    names, todo, seen = set(), [model], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for name, info in current.model_fields.items():
+            names.add(name)
+            stack = [info.annotation]
+            while stack:
+                t = stack.pop()
+                if isinstance(t, type) and issubclass(t, BaseModel):
+                    todo.append(t)
+                stack += list(typing.get_args(t))
+    return frozenset(names)
+
+
+def model_problems(exc: ValidationError, loaded: Loaded, display: str, model: Optional[type[BaseModel]] = None) -> list[Problem]:
     out = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         code = _code_for(err["type"])
         msg = err["msg"]
+        detail: tuple[str, ...] = ()
         if code == "unknown-field":
             msg = f"unknown field {loc[-1]!r}"
+            if model is not None and isinstance(loc[-1], str):
+                import difflib
+
+                near = difflib.get_close_matches(loc[-1], sorted(_field_names(model)), n=3, cutoff=0.75)
+                detail = (f"did you mean: {', '.join(near)}",) if near else ()
         elif code == "wrong-type":
             msg = f"{msg}, got {type(err.get('input')).__name__} {err.get('input')!r}"[:300]
         elif code == "missing-field":
             msg = f"required field {loc[-1]!r} is missing"
         elif err["type"] == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") in PATTERN_WORDS:
             msg = f"{err.get('input')!r} is not {PATTERN_WORDS[err['ctx']['pattern']]}"[:300]
-        out.append(Problem(display, loaded.line_of(loc), dotted(loc), code, msg))
+        out.append(Problem(display, loaded.line_of(loc), dotted(loc), code, msg, detail))
     return out
 
 
@@ -159,7 +188,7 @@ def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = Fals
                 model.model_validate(data)
             except ValidationError as exc:
                 collected = exc
-            return None, loaded, model_problems(collected, loaded, display)
+            return None, loaded, model_problems(collected, loaded, display, model)
         return parsed, loaded, inconsistency_problems(parsed, found, loaded, display)
 
 
@@ -429,8 +458,11 @@ class RecordChecker:
                 if len(set(item.subjects)) != len(item.subjects):
                     self.problem((section, i, "subjects"), "duplicate-id", "an actor is listed twice among the subjects")
                 if item.proposition and item.proposition not in propositions:
+                    import difflib
+
+                    near = difflib.get_close_matches(item.proposition, sorted(propositions), n=3)
                     self.problem((section, i, "proposition"), "unknown-proposition", f"unknown proposition {item.proposition!r}",
-                                 (f"known: {', '.join(sorted(propositions))}",))
+                                 ((f"did you mean: {', '.join(near)}",) if near else ()) + (f"known: {', '.join(sorted(propositions))}",))
             elif section == "figures":
                 if item.actor and item.actor not in actors:
                     self.actor_ref((section, i, "actor"), item.actor)
@@ -481,6 +513,13 @@ class RecordChecker:
                     continue
                 if f"{rec.article_id}-{item}" not in self.items:
                     self.problem(loc, "note-names-missing-item", f"the note names {words!r}, but this record has no {item}")
+        for i, skip in enumerate(rec.skips):
+            # The codebook's reason says "the note names it": without the claim, nothing shows what
+            # the sentence repeats, or that it repeats anything.
+            if skip.reason is SkipReason.duplicate_of_claim and not any(
+                    item.startswith("c") for _, item, _ in item_references(skip.note or "")):
+                self.problem(("skips", i, "note"), "duplicate-unnamed",
+                             "a skip of reason duplicate-of-claim must name the claim it restates in its note")
 
     def actor_ref(self, loc: tuple, actor_id: str) -> None:
         if actor_id not in self.reg.actors:
@@ -679,7 +718,7 @@ def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool
     display = display or layout.rel(path)
     record, loaded, problems = parse(Record, path, display, fast=fast, clock=clock, raw=raw)
     if record is None:
-        return Checked(None, loaded, None, problems)
+        return Checked(None, loaded, None, [_with_actor_named(p, registries) for p in problems])
     checker = RecordChecker(layout, registries, record, loaded, path, clock, display)
     checker.problems += problems  # the consistency problems of well-formed fields; the seed checks still run
     article = checker.check()
@@ -687,6 +726,27 @@ def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool
         return check_file(layout, registries, path, clock=clock, display=display, raw=raw)
     return Checked(record, loaded, article if not checker.problems else None, checker.problems, checker.seed_seen,
                    " ".join(sorted(checker.items)), tuple(checker.references))
+
+
+_ACTOR_FIELD = re.compile(r"(^|\.)(speaker|actor|subjects\[\d+\]|co_speakers\[\d+\])$")
+_NOT_AN_ID = re.compile(r"^('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") is not an id")
+
+
+def _with_actor_named(problem: Problem, registries: Registries) -> Problem:
+    """An actor's name or alias written where its id is due (speaker: U.S. European Command) says
+    which id it is: the registry knows the spelling."""
+    m = _NOT_AN_ID.match(problem.message) if problem.code == "invalid-value" and _ACTOR_FIELD.search(problem.field) else None
+    if not m:
+        return problem
+    import ast
+
+    written = ast.literal_eval(m[1])
+    found = registries.matcher.aliases.get(written) or next(
+        (a.id for a in registries.actors.values() if written.casefold() in {a.name.casefold(), *(x.casefold() for x in a.aliases)}), None)
+    if found is None:
+        return problem
+    return Problem(problem.file, problem.line, problem.field, problem.code, problem.message,
+                   problem.detail + (f"{written!r} is a spelling of the actor {found}: write {found}",))
 
 
 def duplicate_problem(display: str, loaded: Loaded, article_id: str, first: str) -> Problem:

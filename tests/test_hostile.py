@@ -442,3 +442,38 @@ def test_a_list_item_indented_less_than_its_list_says_so(fixture_project):
     problems = validate(fixture_project).problems
     assert [(p.code, p.line) for p in problems] == [("yaml-syntax", n + 1)], [p.format() for p in problems]
     assert "this list item starts at column 1, the item of line" in problems[0].detail[0]
+
+
+@pytest.mark.parametrize("written, field, actor", [("U.S. European Command", "claims[2].speaker", "us-european-command"),
+                                                   ("Russia", "claims[0].subjects[1]", "russia"),
+                                                   ("the united states", "claims[0].subjects[1]", None)])
+def test_an_actors_name_where_its_id_is_due_says_the_id(fixture_project, written, field, actor):
+    record = fixture_project.records / "900.yaml"
+    text = record.read_text().replace("speaker: us-european-command", f"speaker: {written}" if "speaker" in field else "speaker: us-european-command")
+    if "subjects" in field:
+        text = text.replace("subjects: [united-states, russia]", f"subjects: [united-states, {written}]", 1)
+    record.write_text(text)
+    problems = validate(fixture_project).problems
+    assert [(p.code, p.field) for p in problems] == [("invalid-value", field)], [p.format() for p in problems]
+    said = [d for d in problems[0].detail if "is a spelling of the actor" in d]
+    assert said == ([f"{written!r} is a spelling of the actor {actor}: write {actor}"] if actor else [])
+
+
+@pytest.mark.parametrize("key, meant", [("figure", "figures"), ("co_speaker", "co_speakers"), ("speakers", "speaker")])
+def test_a_misspelt_field_says_which_it_may_mean(fixture_project, key, meant):
+    record = fixture_project.records / "900.yaml"
+    text = record.read_text()
+    text = text.replace("figures:\n", f"{key}:\n", 1) if key == "figure" else text.replace(
+        "    speaker: officials\n", f"    speaker: officials\n    {key}: [russia]\n" if key == "co_speaker" else "    speakers: officials\n", 1)
+    record.write_text(text)
+    problems = [p for p in validate(fixture_project).problems if p.code == "unknown-field"]
+    assert len(problems) == 1 and problems[0].message == f"unknown field {key!r}", [p.format() for p in problems]
+    assert problems[0].detail[0].startswith("did you mean: ") and meant in problems[0].detail[0].split(": ", 1)[1].split(", ")
+
+
+def test_an_unknown_proposition_says_which_it_may_mean(fixture_project):
+    record = fixture_project.records / "900.yaml"
+    record.write_text(record.read_text().replace("proposition: dialogue-restart-agreed", "proposition: dialogue-restart-agree"))
+    problems = validate(fixture_project).problems
+    assert [p.code for p in problems] == ["unknown-proposition"]
+    assert problems[0].detail[0] == "did you mean: dialogue-restart-agreed"

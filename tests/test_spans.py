@@ -101,3 +101,13 @@ def test_a_long_quote_that_begins_a_sentence_too_early_is_placed_by_the_rest_of_
     # The passage is the quote's length, so it begins the junk's length early; what matters is that
     # it holds the words the quote does copy (placed by its start alone, it was 39% alike, elsewhere).
     assert tail[:1000] in first and int(first.split("(")[1].split("%")[0]) >= 90
+
+
+@pytest.mark.parametrize("quote", ["Officials said  about 12 officers attended.", "Officials  said about 12 officers attended.",
+                                   "Officials said about 12  officers attended."])
+def test_a_quote_with_a_doubled_space_is_shown_its_passage_and_only_the_space(quote):
+    """The passage was as long as the quote, so a doubled space ran it into the next word ('Russia')."""
+    text = "Officials said about 12 officers attended. Russia sent none."
+    lines = closest_passage(text, quote)
+    assert lines == ("closest passage (alike but for look-alike characters or spacing): 'Officials said about 12 officers attended.'",
+                     "differs: quote has extra space")
