@@ -12,22 +12,47 @@ without the local variables, which may hold any row of the data). The page the v
 Datasette's own: its default hook still renders it. Datasette raises a few errors of the visitor
 with its default status, 500 (MISTAKEN_500): those are answered, and logged, as the 400s they are.
 (Parameters Datasette cannot even parse are refused before it sees them: plugins/query_checks.py.)
+A failed query is not printed with its SQL, and a 4xx page that no handler logged (the SQL page's
+own error) is logged in one line after it is sent.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Optional
 
 import datasette.handle_exception as default_handler
 from datasette import hookimpl
+from datasette.database import Database
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 
-from scripts.serve import log_client_error
+from scripts.serve import LOGGED, log_client_error
 
 # Datasette's default hook prints rich's traceback when rich can be imported (it comes with
 # Datasette's dependencies); without it, only a 5xx is printed, by traceback.print_exc.
 default_handler.rich = None
 
+
+# Datasette prints every failed query ("ERROR: conn=<sqlite3.Connection ...>, sql = '...'") before
+# the error reaches a page: ?_facet=nonexistent and SQL with a typo printed the SQL, a dump a
+# visitor's mistake does not need. The error itself is still raised and answered (and logged in
+# one line, below); a failure of the server still prints its traceback.
+_execute = Database.execute
+
+
+async def _execute_quietly(self, sql, params=None, truncate=False, custom_time_limit=None, page_size=None,
+                           log_sql_errors=True):
+    return await _execute(self, sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
+                          page_size=page_size, log_sql_errors=False)
+
+
+Database.execute = _execute_quietly
+
+# When one facet's query fails (?_facet=nonexistent), Datasette 0.65 raises from its gather of the
+# facets' coroutines and leaves the others unawaited; Python then prints a RuntimeWarning block
+# for each, on the console of `make serve`, after the one line that says what the visitor did.
+warnings.filterwarnings("ignore", r"coroutine '.*(facet_results|execute_suggested_facets)' was never awaited",
+                        RuntimeWarning)
 
 # The messages of the DatasetteErrors that Datasette 0.65 raises, with no status (so 500), for a
 # parameter naming what is not there: ?_sort=nonexistent, ?_sort_desc=…, both at once
@@ -55,3 +80,29 @@ def handle_exception(datasette, request, exception):
     if said[0] != getattr(exception, "status", said[0]):  # a MISTAKEN_500: Datasette's own page, as a 400
         return default_handler.handle_exception(datasette, request, DatasetteError(said[1], status=said[0]))
     return None  # Datasette's own hook renders the page
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def logged(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+            said: list = []
+            token = LOGGED.set(said)
+            status: list[int] = []
+
+            async def sending(message):
+                if message["type"] == "http.response.start":
+                    status.append(message["status"])
+                await send(message)
+            try:
+                await app(scope, receive, sending)
+            finally:
+                LOGGED.reset(token)
+            # A 4xx nothing logged (the SQL page shows a refused query on a 400 page of its own,
+            # with no exception for handle_exception to see): one line, as for the others.
+            if status and 400 <= status[0] < 500 and not said:
+                log_client_error(scope.get("method", "GET"), scope["path"], status[0], "the query failed; the page says why")
+        return logged
+    return wrap

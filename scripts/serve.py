@@ -7,9 +7,11 @@ is no write endpoint (Datasette 0.65 has no write API, and no canned query here 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import sys
 from pathlib import Path
+from typing import Optional
 
 import click
 import uvicorn
@@ -68,10 +70,18 @@ async def _run(ds: Datasette, host: str, port: int) -> None:
     await _AnnouncingServer(config, f"http://{host}:{port}/").serve()
 
 
+# The errors logged while answering the current request (plugins/client_errors.py sets it per
+# request): a 4xx that nothing logged is logged once, after the response.
+LOGGED: contextvars.ContextVar[Optional[list]] = contextvars.ContextVar("client_errors_logged", default=None)
+
+
 def log_client_error(method: str, path: str, status: int, message: str) -> None:
     """One console line for an error a visitor caused (plugins/client_errors.py, the article pages)."""
     first_line = message.strip().splitlines()[0] if message.strip() else ""
     print(f"{method} {path} -> {status}: {first_line}", file=sys.stderr)
+    logged = LOGGED.get()
+    if logged is not None:
+        logged.append(status)
 
 
 async def error_response(datasette: Datasette, request, status: int, message: str) -> Response:

@@ -753,6 +753,10 @@ def test_writing_sql_is_refused(site, tables, sql):
     # An over-long search, and the matrix asked for as JSON.
     ("/dataset/claims?_search=" + "a" * 1001, 400, "A search may be at most 1,000 characters long (this one has 1,001)"),
     ("/-/corroboration.json", 404, "This page has no JSON version; its data is in /dataset/propositions.json"),
+    # SQL that fails: Datasette printed the SQL too (ERROR: conn=...), or, for the SQL page, only that.
+    ("/dataset?sql=select+nonexistent", 400, "no such column: nonexistent"),
+    ("/dataset/claims?_facet=nonexistent", 400, "nonexistent"),
+    ("/dataset/claims?_where=foo", 400, "no such column: foo"),
 ])
 def test_a_client_error_is_one_console_line_and_datasettes_own_page(site, capfd, path, status, says):
     capfd.readouterr()
