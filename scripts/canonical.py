@@ -29,6 +29,8 @@ ACTORS_HEADER = """\
 # the articles use is an alias (exact, case-sensitive, word-bounded; the longest alias wins).
 # wikidata only where certain; country is ISO 3166-1 alpha-3. Group actors stand for speakers
 # a text leaves unnamed: two rows with the same group actor need not be the same people.
+# kind, country and wikidata identify the entity (from outside the texts, only where certain);
+# a description says what the texts say of it, nothing more.
 """
 PROPOSITIONS_HEADER = """\
 # yaml-language-server: $schema=../schema/propositions.schema.json
