@@ -27,7 +27,7 @@ lock: $(STAMP) ## Re-pin requirements.lock from what .venv has (after changing p
 	   echo '# Regenerate after changing pyproject.toml: make lock'; \
 	   $(PY) -m pip freeze --exclude-editable; } > requirements.lock
 
-validate: $(STAMP) ## Validate records, registries and seeds (every problem, with file:line and code)
+validate: $(STAMP) ## Validate records, registries and seeds (every problem each check can reach, with file:line and code)
 	$(PY) -m scripts validate
 
 build: $(STAMP) ## Build the package: tables, records.json, datapackage.json, codebook, JSON Schemas

@@ -54,7 +54,10 @@ def main() -> None:
 @timings_option
 @click.argument("records", nargs=-1, type=click.Path())  # a folder is a located problem, not a usage error
 def validate(root, github, jobs, timings, records) -> None:
-    """Validate records, registries and seeds; report every problem, exit 1 on any.
+    """Validate records, registries and seeds; report every problem the checks reach, exit 1 on any.
+
+    A record whose fields are not all well-formed (types, required fields, allowed values) is
+    checked against its seed and the registries once they are: a second run can show more.
 
     Records unchanged since the last run (same bytes, seed, registries and code) are not checked
     again: their outcome comes from build/cache/.

@@ -122,6 +122,8 @@ def render(article_id: str, seed_name: str, sha: str, text: str) -> str:
     opens, _ = _edge_quote(text, body, opening=True)
     closes, _ = _edge_quote(text, body, opening=False)
     title_hits = len(occurrences(text, title)) if title else 0
+    # Guidance goes on lines of its own or after a key with no value, never after a value: `make
+    # format` stops at a comment after a value, which may be words cut off by " #".
     out = [
         "# yaml-language-server: $schema=../../schema/record.schema.json",
         f"# Record scaffolded by `make new` for seeds/{seed_name}.",
@@ -131,16 +133,18 @@ def render(article_id: str, seed_name: str, sha: str, text: str) -> str:
         f"article_id: '{article_id}'",
         "seed:",
         f"  file: {seed_name}",
-        f"  sha256: {sha}  # never edit the seed: this pins its text",
+        "  # never edit the seed: sha256 pins its text",
+        f"  sha256: {sha}",
         "  # url: where the text was captured (only if known, never guessed)",
         "  # retrieved: when it was captured, as EDTF (only if known)",
-        "language: en  # ISO 639-1",
+        "# language: ISO 639-1",
+        "language: en",
         "title:  # as printed; quote: where it is printed",
     ]
     if title:
         out += [f"  value: {_y(title)}", f"  quote: {_y(title)}"]
         if title_hits > 1:
-            out.append("  occurrence: 1  # the title is printed more than once; say which")
+            out += ["  # the title is printed more than once; say which", "  occurrence: 1"]
         out.append(f"  note: {_y(TODO + ' check the guessed title, then delete this note')}")
     else:
         out.append(f"  note: {_y(TODO + ' no title-like line was found; give the title with its quote, or say why there is none')}")

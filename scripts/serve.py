@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -77,7 +78,9 @@ LOGGED: contextvars.ContextVar[Optional[list]] = contextvars.ContextVar("client_
 
 def log_client_error(method: str, path: str, status: int, message: str) -> None:
     """One console line for an error a visitor caused (plugins/client_errors.py, the article pages)."""
-    first_line = message.strip().splitlines()[0] if message.strip() else ""
+    # Datasette's message for a query over the time limit is HTML (<p>SQL query took too long...).
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", message)).strip() if "<" in message else message.strip()
+    first_line = text.splitlines()[0] if text else ""
     print(f"{method} {path} -> {status}: {first_line}", file=sys.stderr)
     logged = LOGGED.get()
     if logged is not None:

@@ -845,3 +845,13 @@ def test_query_results_link_their_ids_to_rows(site, tables):
     claim = next(c for c in tables["claims"] if c["stance"] == "qualifies")
     assert f'<a href="/{DATABASE}/claims/{claim["claim_id"]}">{claim["claim_id"]}</a>' in page
     assert f'<a href="/{DATABASE}/propositions/{claim["proposition_id"]}">{claim["proposition_id"]}</a>' in page
+
+
+def test_a_client_errors_console_line_carries_no_html(capsys):
+    """Datasette words a query over the time limit in HTML; the console line was cut-off markup."""
+    from scripts.serve import log_client_error
+
+    log_client_error("GET", "/dataset", 400, "<p>SQL query took too long. The time limit is controlled by the\n"
+                                             "<a href=\"https://docs.datasette.io\">sql_time_limit_ms</a> setting.</p>")
+    assert capsys.readouterr().err == ("GET /dataset -> 400: SQL query took too long. The time limit is controlled by the "
+                                       "sql_time_limit_ms setting.\n")

@@ -164,3 +164,17 @@ def test_a_text_archived_without_a_record_says_how_to_get_one_back(real_copy):
                                f"(dataset/records/{made.record.name} does not exist)")
     assert "Restore the record from git" in problem.hint and "delete the seed and run `make new` again" in problem.hint
     assert [(p.code, p.file) for p in validate(real_copy).problems] == [("orphan-seed", f"seeds/{made.seed.name}")]
+
+
+def test_the_scaffold_puts_no_comment_after_a_value(tmp_path, real_copy):
+    """`make format` stops at a comment after a value (it may be words cut off by ' #'): a filled-in
+    scaffold that kept its guidance could not be formatted."""
+    from scripts.canonical import RECORD_HEADER, comments
+
+    repeated = tmp_path / "repeated.txt"  # a title printed three times: the scaffold adds occurrence
+    repeated.write_text(next(real_copy.seeds.glob("004_*.txt")).read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    for text in (ARTICLE, repeated):
+        record = scaffold(real_copy, text).record.read_text(encoding="utf-8")
+        after, own = comments(record, RECORD_HEADER)
+        assert after == [] and own, record[:1500]
+    assert "occurrence: 1" in record
