@@ -45,10 +45,14 @@ format: $(STAMP) ## Rewrite records and registries in canonical form
 docs: $(STAMP) ## Regenerate the error-code reference in CONTRIBUTING.md (a real example per code)
 	$(PY) -m scripts docs
 
+# The file name exactly as given (make new SEED='a $b.txt'): $(value) keeps make from expanding it.
+override SEED := $(value SEED)
+export SEED
+
 new: $(STAMP) ## Scaffold a record for a new article: make new SEED=path/to/article.txt
 	@test -n "$$SEED" || { echo "usage: make new SEED=path/to/article.txt" >&2; exit 2; }
-	@# From the environment (make exports SEED=... given on its command line), not pasted into the
-	@# shell's text: a quote in a file name (it"s.txt) would end the shell's string.
+	@# From the environment, not pasted into the shell's text: a quote in a file name (it"s.txt)
+	@# would end the shell's string. SEED is exported unexpanded (above), so a $ stays a $.
 	$(PY) -m scripts new "$$SEED"
 
 db: $(STAMP) ## Build the SQLite database for Datasette (build/dataset.db)

@@ -17,15 +17,20 @@ own error) is logged in one line after it is sent.
 """
 from __future__ import annotations
 
+import re
+import sys
 import warnings
+from http import HTTPStatus
 from typing import Optional
 
 import datasette.handle_exception as default_handler
 from datasette import hookimpl
 from datasette.database import Database
+from datasette.utils.sqlite import sqlite3
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 
+from scripts.db import DATABASE
 from scripts.serve import LOGGED, log_client_error
 
 # Datasette's default hook prints rich's traceback when rich can be imported (it comes with
@@ -40,10 +45,22 @@ default_handler.rich = None
 _execute = Database.execute
 
 
+# What a visitor's SQL or parameters cause; any other SQLite error ("database is locked", "disk
+# I/O error") is the server's, and is printed as Datasette prints it.
+_VISITORS_SQL_ERROR = re.compile(r"no such (column|table|function)|syntax error|unrecognized token|ambiguous column|"
+                                 r"malformed JSON|fts5|misuse of|wrong number of arguments|incomplete input|"
+                                 r"not authorized|only a single result|unterminated|no tables specified")
+
+
 async def _execute_quietly(self, sql, params=None, truncate=False, custom_time_limit=None, page_size=None,
                            log_sql_errors=True):
-    return await _execute(self, sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
-                          page_size=page_size, log_sql_errors=False)
+    try:
+        return await _execute(self, sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
+                              page_size=page_size, log_sql_errors=False)
+    except sqlite3.DatabaseError as error:
+        if log_sql_errors and error.args != ("interrupted",) and not _VISITORS_SQL_ERROR.search(str(error)):
+            print(f"ERROR: sql = {sql!r}, params = {params}: {error}", file=sys.stderr)
+        raise
 
 
 Database.execute = _execute_quietly
@@ -103,6 +120,8 @@ def asgi_wrapper(datasette):
             # A 4xx nothing logged (the SQL page shows a refused query on a 400 page of its own,
             # with no exception for handle_exception to see): one line, as for the others.
             if status and 400 <= status[0] < 500 and not said:
-                log_client_error(scope.get("method", "GET"), scope["path"], status[0], "the query failed; the page says why")
+                sql_page = scope["path"].rstrip("/").endswith(f"/{DATABASE}") or b"sql=" in scope.get("query_string", b"")
+                log_client_error(scope.get("method", "GET"), scope["path"], status[0],
+                                 "the query failed; the page says why" if sql_page else HTTPStatus(status[0]).phrase)
         return logged
     return wrap

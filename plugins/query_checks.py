@@ -70,20 +70,27 @@ def problem(key: str, value: str) -> Optional[str]:
     return None
 
 
-def unsearchable_problem(datasette, path: str, args: dict) -> Optional[str]:
+async def unsearchable_problem(datasette, path: str, args: dict) -> Optional[str]:
     """A search on a table page whose table has no full-text index, or None. Datasette ignored it
     and showed every row, as if each matched: a researcher searching the figures' quotes was
-    shown all the figures."""
+    shown all the figures. A canned query, a view or a name that is no table is left to Datasette."""
     match = _TABLE_PATH.match(path)
     words = [k for k, v in args.items() if is_search(k) and _WORD.search(v)]
     if not match or not words or "_fts_table" in args or DATABASE not in datasette.databases:
         return None
     table = tilde_decode(match["table"])
     if datasette.table_metadata(DATABASE, table).get("fts_table"):
+        return None  # the common case, answered without a query
+    db = datasette.get_database(DATABASE)
+    if not await db.table_exists(table) or await db.fts_table(table):
+        return None
+    # A full-text table is its own index (Datasette searches /dataset/claims_fts?_search= in it).
+    sql = (await db.execute("select sql from sqlite_master where name = ?", [table])).first()
+    if sql and sql[0] and re.search(r"\bvirtual\s+table\b.*\busing\s+fts", sql[0], re.I | re.S):
         return None
     return (f"The {table} table has no full-text search, so {words[0]} would match every row. Search the claims "
-            f"(/{DATABASE}/claims?_search=...), the articles' titles or their texts (/{DATABASE}/seeds?_search=...), "
-            f"or filter a column: ?column__contains=word")
+            f"(/{DATABASE}/claims?_search=...), the articles' titles (/{DATABASE}/articles?_search=...) or their "
+            f"texts (/{DATABASE}/seeds?_search=...), or filter a column: ?column__contains=word")
 
 
 async def raw_search_problem(datasette, path: str, args: dict) -> Optional[str]:
@@ -116,13 +123,15 @@ def asgi_wrapper(datasette):
             # As Datasette reads the query string (datasette.utils.asgi.Request.args).
             pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
             # A control character in a search is no word: NUL ends FTS5's reading of the query
-            # (400 "unterminated string" for ?_search=%00russia), so each is read as a space.
+            # (400 "unterminated string" for ?_search=%00russia), so each is read as a space. A
+            # search with no word is dropped; the checks see what Datasette will be given.
             cleaned = [(k, _CONTROL.sub(" ", v) if is_search(k) else v) for k, v in pairs]
+            kept = [(k, v) for k, v in cleaned if not (is_search(k) and not _WORD.search(v))]
             first = {}  # each parameter's first value, as request.args.get gives it
-            for key, value in cleaned:
+            for key, value in kept:
                 first.setdefault(key, value)
             said = (next(filter(None, (problem(k, v) for k, v in cleaned)), None)
-                    or unsearchable_problem(datasette, scope["path"], first)
+                    or await unsearchable_problem(datasette, scope["path"], first)
                     or await raw_search_problem(datasette, scope["path"], first))
             if said:
                 # Outside Datasette's own wrappers, so without the CSRF token its templates ask for
@@ -130,7 +139,6 @@ def asgi_wrapper(datasette):
                 request = Request({**scope, "csrftoken": lambda: ""}, receive)
                 response = await error_response(datasette, request, 400, said)
                 return await response.asgi_send(send)
-            kept = [(k, v) for k, v in cleaned if not (is_search(k) and not _WORD.search(v))]
             if kept != pairs:
                 scope = {**scope, "query_string": urlencode(kept).encode("latin-1")}
             await app(scope, receive, send)

@@ -78,8 +78,14 @@ LOGGED: contextvars.ContextVar[Optional[list]] = contextvars.ContextVar("client_
 
 def log_client_error(method: str, path: str, status: int, message: str) -> None:
     """One console line for an error a visitor caused (plugins/client_errors.py, the article pages)."""
-    # Datasette's message for a query over the time limit is HTML (<p>SQL query took too long...).
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", message)).strip() if "<" in message else message.strip()
+    # Datasette's message for a query over the time limit is HTML: a paragraph, then the SQL in a
+    # <textarea> and a <script>. The paragraph's text alone is said (the SQL is not printed).
+    text = message.strip()
+    if "<" in text:
+        import html
+
+        text = re.split(r"<(?:textarea|script|pre)\b", text, maxsplit=1, flags=re.I)[0]
+        text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))).strip()
     first_line = text.splitlines()[0] if text else ""
     print(f"{method} {path} -> {status}: {first_line}", file=sys.stderr)
     logged = LOGGED.get()

@@ -218,6 +218,19 @@ def test_a_search_on_a_table_with_no_search_index_says_where_to_search(site, tab
     page = site.get(f"/{DATABASE}/{table}?{key}=soldiers", status=400).text
     assert f"The {table} table has no full-text search" in page and "/seeds?_search=" in page
     assert site.get(f"/{DATABASE}/{table}.json?{key}=", status=200)  # no word: no search, as elsewhere
+    # An empty first value is dropped before Datasette sees it: the second is the search then.
+    assert "no full-text search" in site.get(f"/{DATABASE}/{table}?{key}=&{key}=soldiers", status=400).text
+
+
+@pytest.mark.parametrize("path", ["/dataset/claims_fts.json?_search=russia", "/dataset/seeds_fts.json?_search=russia",
+                                  "/dataset/single_source_claims.json?_search=russia",
+                                  "/dataset/claims.json?_search=russia", "/dataset/nonexistent.json?_search=russia"])
+def test_a_search_where_datasette_can_search_or_answers_itself_is_not_refused(site, path):
+    """A full-text table is its own index; a canned query or an unknown name is Datasette's to answer."""
+    response = site.get(path, status=404 if "nonexistent" in path else 200)
+    assert "no full-text search" not in response.text
+    if "_fts" in path:
+        assert 0 < len(response.json()["rows"]) < site.get(path.split("?")[0]).json()["filtered_table_rows_count"] + 1
 
 
 def test_claims_with_no_speaker_are_said_to_be_outside_the_speaker_facet_and_can_be_listed(site, tables):
@@ -847,11 +860,47 @@ def test_query_results_link_their_ids_to_rows(site, tables):
     assert f'<a href="/{DATABASE}/propositions/{claim["proposition_id"]}">{claim["proposition_id"]}</a>' in page
 
 
-def test_a_client_errors_console_line_carries_no_html(capsys):
-    """Datasette words a query over the time limit in HTML; the console line was cut-off markup."""
+def test_a_client_errors_console_line_carries_no_html_and_no_sql(capsys):
+    """Datasette words a query over the time limit in HTML, with the SQL in a textarea and a script
+    after it; the console line was cut-off markup, then the SQL and the script."""
     from scripts.serve import log_client_error
 
     log_client_error("GET", "/dataset", 400, "<p>SQL query took too long. The time limit is controlled by the\n"
-                                             "<a href=\"https://docs.datasette.io\">sql_time_limit_ms</a> setting.</p>")
+                                             "<a href=\"https://docs.datasette.io\">sql_time_limit_ms</a> setting &amp; more.</p>"
+                                             "<textarea>select x &lt; 1</textarea><script>let ta = 1;</script>")
     assert capsys.readouterr().err == ("GET /dataset -> 400: SQL query took too long. The time limit is controlled by the "
-                                       "sql_time_limit_ms setting.\n")
+                                       "sql_time_limit_ms setting & more.\n")
+
+
+def test_a_slow_query_is_one_console_line_without_its_sql(site, capfd):
+    capfd.readouterr()
+    slow = ("with recursive c(x) as (select 1 union all select x + 1 from c where x < 100000000) "
+            "select count(*) from c")
+    site.get(f"/{DATABASE}?sql={quote(slow)}&_timelimit=20", status=400)
+    out, err = capfd.readouterr()
+    lines = [line for line in (out + err).splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("GET /dataset -> 400: SQL query took too long"), lines
+    assert "recursive" not in lines[0] and "textarea" not in lines[0]
+
+
+def test_a_missing_static_file_is_logged_as_not_found(site, capfd):
+    capfd.readouterr()
+    site.get("/-/static/nope.css", status=404)
+    out, err = capfd.readouterr()
+    assert [line for line in (out + err).splitlines() if line.strip()] == ["GET /-/static/nope.css -> 404: Not Found"]
+
+
+def test_a_servers_own_sql_error_is_still_printed_with_its_sql(capsys):
+    """Only a visitor's errors are kept to one line: "database is locked" is the server's."""
+    import asyncio
+    from unittest import mock
+
+    from datasette.utils.sqlite import sqlite3
+
+    import plugins.client_errors as client_errors
+
+    for error, printed in ((sqlite3.OperationalError("database is locked"), True), (sqlite3.OperationalError("no such column: x"), False)):
+        with mock.patch.object(client_errors, "_execute", mock.AsyncMock(side_effect=error)):
+            with pytest.raises(sqlite3.OperationalError):
+                asyncio.run(client_errors._execute_quietly(None, "select x"))
+        assert ("ERROR: sql = 'select x'" in capsys.readouterr().err) is printed
