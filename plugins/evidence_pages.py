@@ -73,6 +73,14 @@ def metadata_spans(datasette, article: dict) -> list[Evidence]:
             for name in METADATA_FIELDS if article.get(f"{name}_start") is not None]
 
 
+def footer(datasette) -> dict:
+    """What Datasette's footer shows on its own pages (the licence, the source, its version): a
+    plugin's page gets none of it unless given, and its footer said only "Powered by Datasette"."""
+    from datasette.version import __version__
+
+    return {"metadata": datasette.metadata(), "datasette_version": __version__}
+
+
 @with_database
 async def article_page(datasette, request, db):
     article_id = tilde_decode(request.url_vars["article_id"])
@@ -99,6 +107,8 @@ async def article_page(datasette, request, db):
         "has_seed": seed is not None,
         "legend": [{"kind": k, "count": counts[k], "table_url": tables.get(k)} for k in KINDS],
         "corroboration_url": corroboration_url(datasette),
+        "texts_licence": datasette.table_metadata(DATABASE, SEEDS).get("license"),
+        **footer(datasette),
     }
     return Response.html(await datasette.render_template("article.html", context, request=request))
 
@@ -126,6 +136,7 @@ async def corroboration_page(datasette, request, db):
         "n_claims": n_claims,
         "n_unlinked": n_claims - len(claims),
         "single_source_url": datasette.urls.query(DATABASE, "single_source_claims"),
+        **footer(datasette),
     }
     return Response.html(await datasette.render_template("corroboration.html", context, request=request))
 

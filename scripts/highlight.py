@@ -124,9 +124,18 @@ def regions(text: str, spans: list[Evidence], body_start: int, body_end: int) ->
     # claim) would be unreachable by clicking: its start gets a visible tag instead.
     linked = {covering[-1] for _, _, covering in pieces if covering}
 
+    def tag(s: Evidence) -> str:
+        if s.kind in TAGGED:
+            return s.short
+        if s in linked:
+            return ""
+        # A phrase naming two actors ("the two countries") links to one; the other's tag says it
+        # is another actor of the same words ("+ Russia"), not the only one they name.
+        return f"+ {s.short}" if s.kind == "mention" else s.short
+
     def opening(at: int) -> tuple[Opening, ...]:
         # A zero-length span opens at its offset too, so its anchor still exists.
-        return tuple(Opening(s, s.short if s.kind in TAGGED or s not in linked else "") for s in starting.get(at, ()))
+        return tuple(Opening(s, tag(s)) for s in starting.get(at, ()))
 
     out = []
     for part, lo, hi in (("before", 0, body_start), ("body", body_start, body_end), ("after", body_end, n)):

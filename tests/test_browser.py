@@ -198,3 +198,38 @@ def test_markup_in_records_is_shown_as_text_and_runs_nothing(page, server, reque
     if path.startswith("/-/article/"):  # and the claim's statement sits in its highlight's hover title
         assert page.locator('a.ev.ev-claim[href="/dataset/claims/900-c01"]').first.get_attribute("title").endswith(HOSTILE_CLAIM)
     _shot(page, f"hostile-{request.node.callspec.id}")
+
+
+@pytest.mark.parametrize("path", ["/-/article/000", "/-/article/004", "/-/corroboration", "/dataset/claims",
+                                  "/dataset/claims/004-c01", "/dataset/single_source_claims"])
+def test_on_a_phone_the_page_does_not_scroll_sideways_and_no_text_is_cut_off(browser, server, path):
+    """At 390 px a sha256, the matrix and a canned query's SQL widened the whole page (to 779-1962
+    px), and the 22em cells of a table's cards ran past their edge."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(server + path)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
+        cut = page.evaluate("""() => Array.from(document.querySelectorAll('.rows-and-columns td')).filter(td => {
+            const row = td.closest('tr').getBoundingClientRect(), cell = td.getBoundingClientRect();
+            return cell.width > 0 && cell.right > row.right + 1; }).length""")
+        assert cut == 0
+        _shot(page, "phone-" + path.strip("/").replace("/", "-"), full_page=False)
+    finally:
+        page.close()
+
+
+def test_arriving_at_a_claim_leaves_text_above_it(page, server):
+    """The browser's jump to the anchor put the claim at the top edge, its outline cut off."""
+    page.goto(server + "/-/article/004#claim-004-c39")
+    top = page.evaluate("() => document.querySelector('a.ev.ev-target').getBoundingClientRect().top")
+    assert top > 100, top
+
+
+def test_the_article_text_is_said_to_be_third_party_and_the_footer_names_the_licences(page, server, project):
+    page.goto(server + "/-/article/002")
+    notice = page.locator("p.third-party").inner_text()
+    assert "third-party work" in notice and "not relicensed" in notice
+    footer = page.locator("footer").inner_text()
+    assert "CC-BY-4.0" in footer and "third-party, not relicensed" in footer
+    page.goto(server + "/-/corroboration")
+    assert "CC-BY-4.0" in page.locator("footer").inner_text()

@@ -580,7 +580,7 @@ def test_a_span_hidden_by_another_gets_a_visible_tag():
     first, second = _span("mention", 0, 17, 1), _span("mention", 0, 17, 2)
     (body,) = regions(text, [first, second], 0, len(text))
     assert body.segments[0].link == second
-    assert [(o.evidence, o.tag) for o in body.segments[0].opening] == [(first, "label"), (second, "")]
+    assert [(o.evidence, o.tag) for o in body.segments[0].opening] == [(first, "+ label"), (second, "")]  # another actor of the words
 
 
 def test_furniture_regions_are_cut_at_the_body():
