@@ -228,8 +228,18 @@ def test_arriving_at_a_claim_leaves_text_above_it(page, server):
 def test_the_article_text_is_said_to_be_third_party_and_the_footer_names_the_licences(page, server, project):
     page.goto(server + "/-/article/002")
     notice = page.locator("p.third-party").inner_text()
-    assert "third-party work" in notice and "not relicensed" in notice
+    assert notice.startswith("The article text below: third-party text,") and "not relicensed" in notice
     footer = page.locator("footer").inner_text()
     assert "CC-BY-4.0" in footer and "third-party, not relicensed" in footer
     page.goto(server + "/-/corroboration")
     assert "CC-BY-4.0" in page.locator("footer").inner_text()
+
+
+def test_a_claim_under_a_figure_still_shows_its_colour(page, server, project):
+    """A figure drawn over a claim hid the claim's yellow (004-c02 was all green)."""
+    page.goto(server + "/-/article/004")
+    both = page.locator("a.ev.ev-claim.ev-figure").first
+    assert both.count() == 1
+    assert "linear-gradient" in both.evaluate("el => getComputedStyle(el).backgroundImage")
+    legend = page.locator(".legend").inner_text()
+    assert "words two claims share" in legend and "a figure inside a claim" in legend
