@@ -8,8 +8,8 @@ from __future__ import annotations
 from schema.vocab import Stance
 
 _SUPPORTS, _CONTRADICTS, _QUALIFIES = (f"'{s.value}'" for s in (Stance.supports, Stance.contradicts, Stance.qualifies))
-# The actor `a` is the one asked for: by id (`key`, the column naming it), by name or by any of its
-# ";"-joined aliases, in any case (ASCII case, as SQLite's nocase and lower() fold it; ids are ASCII).
+
+
 def speakers_of(claim_id: str) -> str:
     """SQL for the names of everyone who says the claim `claim_id` names, joined with ' and ' in
     claim_speakers' order (speaker_id first); NULL in the outlet's own voice. A joint claim
@@ -19,6 +19,8 @@ def speakers_of(claim_id: str) -> str:
             f"on o.actor_id = cs.actor_id where cs.claim_id = {claim_id} order by cs.position))")
 
 
+# The actor `a` is the one asked for: by id (`key`, the column naming it), by name or by any of its
+# ";"-joined aliases, in any case (ASCII case, as SQLite's nocase and lower() fold it; ids are ASCII).
 _IS_SPEAKER = ("{key} = :speaker collate nocase or a.name = :speaker collate nocase\n"
                "   or instr(';' || lower(a.aliases) || ';', ';' || lower(:speaker) || ';') > 0")
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.tokens import CommentToken, ScalarToken
 
 from schema.record import Record
 from schema.registry import ActorRegistry, PropositionRegistry
@@ -108,13 +109,13 @@ def comments(text: str, header: str) -> tuple[list[tuple[int, str]], list[tuple[
     for token in YAML().scan(text):
         for i, held in enumerate(getattr(token, "comment", None) or ()):
             for comment in (held if isinstance(held, list) else [held]):
-                if comment is None or type(comment).__name__ != "CommentToken":
+                if not isinstance(comment, CommentToken):
                     continue
                 # One token can hold several comment lines, and blank lines after them.
                 for n, line in enumerate(comment.value.split("\n")):
                     if line.strip() and line.rstrip() not in kept:
                         at = comment.start_mark.line + 1 + n
-                        inline = i == 0 and n == 0 and type(token).__name__ == "ScalarToken" and token.end_mark.line + 1 == at
+                        inline = i == 0 and n == 0 and isinstance(token, ScalarToken) and token.end_mark.line + 1 == at
                         (after if inline else own).append((at, line.strip()))
     return sorted(set(after)), sorted(set(own))
 

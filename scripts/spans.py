@@ -163,13 +163,13 @@ def closest_passage(haystack: str, quote: str) -> tuple[str, ...]:
         best = -best
     # As long as the quote once folded: a quote with a doubled space ("said  about") is one
     # character longer than its passage, which n characters would overrun into the next word.
-    end = _folded_end(haystack, best, len(qf))
+    end = folded_end = _folded_end(haystack, best, len(qf))
     # Extend to the end of the word so the passage never stops mid-word ("Apri").
     while end < len(haystack) and end < best + len(qf) + 20 and not haystack[end].isspace():
         end += 1
     # ...but not to the punctuation after it ("delegates." for a quote ending "delegates"), which
     # would be reported as a difference the quote never had.
-    while quote[-1:].isalnum() and end > _folded_end(haystack, best, len(qf)) and not haystack[end - 1].isalnum():
+    while quote[-1:].isalnum() and end > folded_end and not haystack[end - 1].isalnum():
         end -= 1
     passage = haystack[best:end]
     diffs = _differences(quote, passage)

@@ -61,6 +61,19 @@ class Registries:
     propositions: dict[str, Proposition]
     matcher: AliasMatcher
 
+    def actor_spelled(self, written: str) -> Optional[str]:
+        """The id of the actor whose name or alias `written` is (exactly, else in any case)."""
+        return self.matcher.aliases.get(written) or next(
+            (a.id for a in self.actors.values() if written.casefold() in {a.name.casefold(), *(x.casefold() for x in a.aliases)}), None)
+
+
+def did_you_mean(written: str, known: Iterable[str], cutoff: float = 0.6) -> tuple[str, ...]:
+    """A detail line naming the known values closest to a mistyped one, or none."""
+    import difflib
+
+    near = difflib.get_close_matches(written, sorted(known), n=3, cutoff=cutoff)
+    return (f"did you mean: {', '.join(near)}",) if near else ()
+
 
 @dataclass
 class Result:
@@ -109,7 +122,14 @@ def _field_names(model: type[BaseModel]) -> frozenset[str]:
     return frozenset(names)
 
 
-def model_problems(exc: ValidationError, loaded: Loaded, display: str, model: Optional[type[BaseModel]] = None) -> list[Problem]:
+# Fields that hold an actor id: (the field) or (the list, index).
+_ACTOR_FIELDS, _ACTOR_LISTS = {"speaker", "actor"}, {"subjects", "co_speakers"}
+
+
+def model_problems(exc: ValidationError, loaded: Loaded, display: str, model: Optional[type[BaseModel]] = None,
+                   actor_spelled: Optional[Callable[[str], Optional[str]]] = None) -> list[Problem]:
+    """`actor_spelled`: the registry's lookup of an actor's name or alias, so that one written where
+    its id is due (speaker: U.S. European Command) says which id it is."""
     out = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -119,22 +139,24 @@ def model_problems(exc: ValidationError, loaded: Loaded, display: str, model: Op
         if code == "unknown-field":
             msg = f"unknown field {loc[-1]!r}"
             if model is not None and isinstance(loc[-1], str):
-                import difflib
-
-                near = difflib.get_close_matches(loc[-1], sorted(_field_names(model)), n=3, cutoff=0.75)
-                detail = (f"did you mean: {', '.join(near)}",) if near else ()
+                detail = did_you_mean(loc[-1], _field_names(model), cutoff=0.75)
         elif code == "wrong-type":
             msg = f"{msg}, got {type(err.get('input')).__name__} {err.get('input')!r}"[:300]
         elif code == "missing-field":
             msg = f"required field {loc[-1]!r} is missing"
         elif err["type"] == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") in PATTERN_WORDS:
             msg = f"{err.get('input')!r} is not {PATTERN_WORDS[err['ctx']['pattern']]}"[:300]
+            written = err.get("input")
+            is_actor = loc[-1] in _ACTOR_FIELDS or (len(loc) > 1 and isinstance(loc[-1], int) and loc[-2] in _ACTOR_LISTS)
+            if actor_spelled is not None and is_actor and isinstance(written, str) and (found := actor_spelled(written)):
+                detail = (f"{written!r} is a spelling of the actor {found}: write {found}",)
         out.append(Problem(display, loaded.line_of(loc), dotted(loc), code, msg, detail))
     return out
 
 
 def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = False,
-          clock: StageClock = NO_CLOCK, raw: Optional[bytes] = None) -> tuple[Optional[BaseModel], Optional[Loaded], list[Problem]]:
+          clock: StageClock = NO_CLOCK, raw: Optional[bytes] = None,
+          actor_spelled: Optional[Callable[[str], Optional[str]]] = None) -> tuple[Optional[BaseModel], Optional[Loaded], list[Problem]]:
     """The file as `model`, its values with their lines, and its problems: those that stop it
     parsing (the model is then None), or the consistency problems of a model whose fields are all
     well-formed (the model comes with them, so that the checks against the seed text run too).
@@ -144,7 +166,8 @@ def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = Fals
     then come without lines); anything else is read again by the full reader, so that the
     problems that stop parsing come with their lines. A caller that finds problems, where lines
     are needed, parses again without `fast`. `raw`: the file's bytes, when the caller has read
-    them (the record cache keeps the sha256 of exactly the bytes checked).
+    them (the record cache keeps the sha256 of exactly the bytes checked). `actor_spelled`: as for
+    `model_problems`.
     """
     def text() -> str:
         return read_text(path, display) if raw is None else decode_text(raw, display)
@@ -188,7 +211,7 @@ def parse(model: type[BaseModel], path: Path, display: str, *, fast: bool = Fals
                 model.model_validate(data)
             except ValidationError as exc:
                 collected = exc
-            return None, loaded, model_problems(collected, loaded, display, model)
+            return None, loaded, model_problems(collected, loaded, display, model, actor_spelled)
         return parsed, loaded, inconsistency_problems(parsed, found, loaded, display)
 
 
@@ -458,11 +481,8 @@ class RecordChecker:
                 if len(set(item.subjects)) != len(item.subjects):
                     self.problem((section, i, "subjects"), "duplicate-id", "an actor is listed twice among the subjects")
                 if item.proposition and item.proposition not in propositions:
-                    import difflib
-
-                    near = difflib.get_close_matches(item.proposition, sorted(propositions), n=3)
                     self.problem((section, i, "proposition"), "unknown-proposition", f"unknown proposition {item.proposition!r}",
-                                 ((f"did you mean: {', '.join(near)}",) if near else ()) + (f"known: {', '.join(sorted(propositions))}",))
+                                 did_you_mean(item.proposition, propositions) + (f"known: {', '.join(sorted(propositions))}",))
             elif section == "figures":
                 if item.actor and item.actor not in actors:
                     self.actor_ref((section, i, "actor"), item.actor)
@@ -523,12 +543,8 @@ class RecordChecker:
 
     def actor_ref(self, loc: tuple, actor_id: str) -> None:
         if actor_id not in self.reg.actors:
-            import difflib
-
-            near = difflib.get_close_matches(actor_id, self.reg.actors, n=3)
-            detail = [f"did you mean: {', '.join(near)}"] if near else []
-            detail.append(f"known: {', '.join(sorted(self.reg.actors))}")
-            self.problem(loc, "unknown-actor", f"unknown actor {actor_id!r}", detail)
+            self.problem(loc, "unknown-actor", f"unknown actor {actor_id!r}",
+                         did_you_mean(actor_id, self.reg.actors) + (f"known: {', '.join(sorted(self.reg.actors))}",))
 
     def check_mentions(self, text: str, body: Span) -> list[Mention]:
         found = self.reg.matcher.find(text, body)
@@ -716,9 +732,10 @@ def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool
     `display`: the path as messages name it, `layout.rel(path)` (found here if not given);
     `raw`: the record's bytes, when the caller has read them."""
     display = display or layout.rel(path)
-    record, loaded, problems = parse(Record, path, display, fast=fast, clock=clock, raw=raw)
+    record, loaded, problems = parse(Record, path, display, fast=fast, clock=clock, raw=raw,
+                                     actor_spelled=registries.actor_spelled)
     if record is None:
-        return Checked(None, loaded, None, [_with_actor_named(p, registries) for p in problems])
+        return Checked(None, loaded, None, problems)
     checker = RecordChecker(layout, registries, record, loaded, path, clock, display)
     checker.problems += problems  # the consistency problems of well-formed fields; the seed checks still run
     article = checker.check()
@@ -726,27 +743,6 @@ def check_file(layout: Layout, registries: Registries, path: Path, *, fast: bool
         return check_file(layout, registries, path, clock=clock, display=display, raw=raw)
     return Checked(record, loaded, article if not checker.problems else None, checker.problems, checker.seed_seen,
                    " ".join(sorted(checker.items)), tuple(checker.references))
-
-
-_ACTOR_FIELD = re.compile(r"(^|\.)(speaker|actor|subjects\[\d+\]|co_speakers\[\d+\])$")
-_NOT_AN_ID = re.compile(r"^('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") is not an id")
-
-
-def _with_actor_named(problem: Problem, registries: Registries) -> Problem:
-    """An actor's name or alias written where its id is due (speaker: U.S. European Command) says
-    which id it is: the registry knows the spelling."""
-    m = _NOT_AN_ID.match(problem.message) if problem.code == "invalid-value" and _ACTOR_FIELD.search(problem.field) else None
-    if not m:
-        return problem
-    import ast
-
-    written = ast.literal_eval(m[1])
-    found = registries.matcher.aliases.get(written) or next(
-        (a.id for a in registries.actors.values() if written.casefold() in {a.name.casefold(), *(x.casefold() for x in a.aliases)}), None)
-    if found is None:
-        return problem
-    return Problem(problem.file, problem.line, problem.field, problem.code, problem.message,
-                   problem.detail + (f"{written!r} is a spelling of the actor {found}: write {found}",))
 
 
 def duplicate_problem(display: str, loaded: Loaded, article_id: str, first: str) -> Problem:
